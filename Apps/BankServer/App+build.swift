@@ -1,0 +1,53 @@
+import BankCore
+import BankRuntime
+import Configuration
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Builds the whole server from configuration: opens the bank and wires the router.
+func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
+    let bank = try await Bank.open(config: reader)
+    return try buildApplication(bank: bank)
+}
+
+/// Builds the server around an opened bank (tests open it themselves to inspect the database).
+func buildApplication(bank: Bank, clock: BankClock = .live) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "bank-server")
+    logger.logLevel = Logger.Level(rawValue: bank.settings.logLevel) ?? .info
+    let router = try buildRouter(bank: bank, clock: clock)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(bank.settings.host, port: bank.settings.port), serverName: nil),
+        services: [DatabaseCloser(database: bank.database)],
+        logger: logger)
+}
+
+/// The composition root of the HTTP API: middleware, then one controller per module.
+func buildRouter(bank: Bank, clock: BankClock = .live) throws -> Router<BankRequestContext> {
+    let router = Router(context: BankRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ProblemMiddleware())
+
+    let rateLimiter = RateLimiter(enabled: bank.settings.rateLimitEnabled, now: clock.now)
+    let idempotency = IdempotentResponder(database: bank.database, clock: clock)
+    MetaController(database: bank.database, openAPIDocument: try MetaController.loadDocument()).addRoutes(to: router)
+    AuthController(identity: bank.identity, rateLimiter: rateLimiter).addRoutes(to: router)
+    ProfileController(identity: bank.identity).addRoutes(to: router)
+    AccountsController(identity: bank.identity, ledger: bank.ledger).addRoutes(to: router)
+    TransactionsController(identity: bank.identity, ledger: bank.ledger, idempotency: idempotency).addRoutes(to: router)
+    TransfersController(identity: bank.identity, transfers: bank.transfers, idempotency: idempotency).addRoutes(to: router)
+    return router
+}
+
+/// Closes the database after the HTTP server has drained (services stop in reverse order).
+struct DatabaseCloser: Service {
+    let database: BankDatabase
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try database.close()
+    }
+}

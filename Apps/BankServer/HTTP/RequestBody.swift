@@ -1,0 +1,117 @@
+import BankCore
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// The body as strict JSON: 415 unless `application/json`, 413 over 64 KiB, 400 when malformed or nested too deep.
+    mutating func jsonBody(context: BankRequestContext) async throws -> JSON {
+        try await jsonBodyAndBytes(context: context).json
+    }
+
+    /// The parsed body and the bytes it came as (idempotency fingerprints the bytes).
+    mutating func jsonBodyAndBytes(context: BankRequestContext) async throws -> (json: JSON, bytes: [UInt8]) {
+        let bytes = try await rawBody(context: context)
+        guard !bytes.isEmpty else { throw HTTPProblem.malformed("the body is empty") }
+        guard let type = headers[.contentType]?.lowercased(),
+            type.hasPrefix("application/json") || (type.hasPrefix("application/") && type.contains("+json"))
+        else { throw HTTPProblem.unsupportedMediaType }
+        do {
+            return (try JSON.parse(bytes), bytes)
+        } catch {
+            throw HTTPProblem.malformed(error.message)
+        }
+    }
+
+    /// The body bytes, refused with 413 past the context's limit.
+    mutating func rawBody(context: BankRequestContext) async throws -> [UInt8] {
+        let buffer = try await collectBody(upTo: context.maxUploadSize)
+        return Array(buffer.readableBytesView)
+    }
+}
+
+/// Reads the members of a JSON object body with strict types, collecting every problem as a field error.
+///
+/// Members not in `allowed` are refused (no mass assignment of `role`, `balance_cents`, `status`, …).
+struct FieldReader {
+    private let members: [(String, JSON)]
+    private(set) var errors: [FieldError] = []
+
+    init(_ json: JSON, allowed: Set<String>) {
+        guard case .object(let members) = json else {
+            self.members = []
+            errors.append(FieldError(field: "body", message: "must be a JSON object"))
+            return
+        }
+        self.members = members
+        for (key, _) in members where !allowed.contains(key) {
+            errors.append(FieldError(field: key, message: "is not a known field"))
+        }
+    }
+
+    private func value(_ key: String) -> JSON? { members.first { $0.0 == key }?.1 }
+
+    private mutating func fail(_ key: String, _ message: String) { errors.append(FieldError(field: key, message: message)) }
+
+    /// A string member; `nil` (and an error if `required`) when missing or null.
+    mutating func string(_ key: String, required: Bool = true, maxLength: Int = 1000) -> String? {
+        switch value(key) {
+        case .string(let string):
+            guard string.count <= maxLength else { fail(key, "must be at most \(maxLength) characters"); return nil }
+            return string
+        case nil, .null?:
+            if required { fail(key, "is required") }
+            return nil
+        case let other?:
+            fail(key, "must be a string, not a \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// For PATCH: `.none` when absent, `.some(nil)` when null, `.some(value)` when a string.
+    mutating func patchString(_ key: String, maxLength: Int = 1000) -> String?? {
+        switch value(key) {
+        case nil: return .none
+        case .null?: return .some(nil)
+        default: return .some(string(key, maxLength: maxLength))
+        }
+    }
+
+    /// An amount in integer cents: floats, strings and other types are refused here; the range is the domain's to check.
+    mutating func cents(_ key: String, required: Bool = true) -> Money? {
+        switch value(key) {
+        case .integer(let cents)?: return Money(cents: cents)
+        case nil, .null?:
+            if required { fail(key, "is required") }
+            return nil
+        case .number?:
+            fail(key, "must be an integer number of cents between 1 and \(Money.maximumMovement.cents)")
+            return nil
+        case let other?:
+            fail(key, "must be an integer number of cents, not a \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// A UUID string member.
+    mutating func uuid<Tag>(_ key: String, required: Bool = true, as: Identifier<Tag>.Type = Identifier<Tag>.self) -> Identifier<Tag>? {
+        guard let string = string(key, required: required, maxLength: 64) else { return nil }
+        guard let id = Identifier<Tag>(string) else { fail(key, "must be a UUID"); return nil }
+        return id
+    }
+
+    /// One of an enumeration's raw values.
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool = true, as: T.Type = T.self) -> T?
+    where T.RawValue == String {
+        guard let string = string(key, required: required, maxLength: 64) else { return nil }
+        guard let value = T(rawValue: string) else {
+            fail(key, "must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return value
+    }
+
+    /// Throws the collected field errors as one 422.
+    func validate() throws {
+        if !errors.isEmpty { throw ValidationError(errors) }
+    }
+}

@@ -1,0 +1,61 @@
+public import Foundation
+
+/// A typed UUID: `Identifier<UserTag>` and `Identifier<AccountTag>` cannot be mixed up.
+///
+/// Encoded as the lowercase UUID string.
+public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConvertible, LosslessStringConvertible {
+    /// The underlying UUID.
+    public let uuid: UUID
+
+    /// Wraps an existing UUID.
+    public init(_ uuid: UUID) { self.uuid = uuid }
+
+    /// Parses a UUID string (any case); `nil` when it is not one.
+    public init?(_ description: String) {
+        guard let uuid = UUID(uuidString: description) else { return nil }
+        self.uuid = uuid
+    }
+
+    /// The lowercase UUID string, as stored and as sent over the API.
+    public var description: String { uuid.uuidString.lowercased() }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let string = try container.decode(String.self)
+        guard let uuid = UUID(uuidString: string) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a UUID: \(string)")
+        }
+        self.uuid = uuid
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// Tag of ``UserID``.
+public enum UserTag {}
+/// Tag of ``AccountID``.
+public enum AccountTag {}
+/// Tag of ``TransactionID``.
+public enum TransactionTag {}
+/// Tag of ``TransferID``.
+public enum TransferTag {}
+/// Tag of ``SessionID``.
+public enum SessionTag {}
+/// Tag of ``CardID``.
+public enum CardTag {}
+
+/// Identifies a user (member, employee or admin).
+public typealias UserID = Identifier<UserTag>
+/// Identifies a ledger account.
+public typealias AccountID = Identifier<AccountTag>
+/// Identifies one account's transaction (posted or declined).
+public typealias TransactionID = Identifier<TransactionTag>
+/// Identifies a transfer between two accounts.
+public typealias TransferID = Identifier<TransferTag>
+/// Identifies a login session (a refresh-token family).
+public typealias SessionID = Identifier<SessionTag>
+/// Identifies a debit card.
+public typealias CardID = Identifier<CardTag>

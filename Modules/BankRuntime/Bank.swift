@@ -1,0 +1,61 @@
+public import BankCore
+public import Configuration
+import Foundation
+public import Identity
+public import Ledger
+public import Sodium
+public import Storage
+public import Transfers
+
+/// The composed bank: the database built from the modules this deployment uses, and the services
+/// built from it. `bank-server` and `bankctl` both start from here.
+public struct Bank: Sendable {
+    /// The modules, in migration order.
+    public static let modules: [any BankModule] = [IdentityModule(), LedgerModule(), TransfersModule()]
+
+    public let settings: BankSettings
+    public let database: BankDatabase
+    public let identity: IdentityService
+    public let ledger: LedgerService
+    public let transfers: TransferService
+
+    /// Opens the bank described by `config`: creates the data directory, loads or generates the secrets,
+    /// opens and migrates the database, and builds the services.
+    /// - Throws: ``BankOpenError/unsupportedDatabase(_:)`` for a `database.url` this build cannot serve.
+    public static func open(
+        config: ConfigReader, clock: BankClock = .live, ids: IDSource = .live, hasher: PasswordHasher = PasswordHasher()
+    ) async throws -> Bank {
+        let settings = BankSettings(config: config)
+        if let url = settings.databaseURL { throw BankOpenError.unsupportedDatabase(url.prefix { $0 != ":" }.description) }
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        let secrets = try BankSecrets.load(config: config, dataDirectory: settings.dataDirectory)
+        let database = try BankDatabase(path: settings.databasePath, modules: modules, auditKey: secrets.auditKey)
+        let tokens = try await TokenIssuer(secret: secrets.jwtKey, clock: clock)
+        let ledger = LedgerService(database: database, clock: clock, ids: ids)
+        return Bank(
+            settings: settings, database: database,
+            identity: IdentityService(database: database, tokens: tokens, hasher: hasher, clock: clock, ids: ids),
+            ledger: ledger,
+            transfers: TransferService(database: database, ledger: ledger, clock: clock, ids: ids))
+    }
+
+    /// Every ledger invariant and the audit chain, checked together.
+    public func verify() async throws -> (ledger: LedgerIntegrity, audit: AuditVerification) {
+        let ledgerReport = try await ledger.verifyIntegrity()
+        let auditReport = try await database.verifyAuditChain()
+        return (ledgerReport, auditReport)
+    }
+}
+
+/// Failures opening the bank.
+public enum BankOpenError: Error, Sendable, CustomStringConvertible {
+    /// `database.url` names an engine this build does not serve yet.
+    case unsupportedDatabase(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedDatabase(let scheme):
+            "database.url with scheme '\(scheme)' is not supported by this build; leave DATABASE_URL unset for SQLite in data.dir"
+        }
+    }
+}

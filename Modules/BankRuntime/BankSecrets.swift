@@ -1,0 +1,64 @@
+public import Configuration
+import Foundation
+import Sodium
+
+/// The bank's secrets: the JWT signing key, the audit chain key and the card encryption key.
+///
+/// Each comes from configuration (`secrets.jwt_key`, `secrets.audit_key`, `secrets.card_key`, base64) or,
+/// on a local run with none configured, from a file under `<data.dir>/secrets/` that is generated
+/// once with mode 0600 and reused afterwards.
+public struct BankSecrets: Sendable {
+    /// HMAC-SHA256 key of access tokens (32 bytes).
+    public let jwtKey: [UInt8]
+    /// BLAKE2b key of the audit chain (32 bytes).
+    public let auditKey: [UInt8]
+    /// secretbox key of card numbers (32 bytes).
+    public let cardKey: [UInt8]
+
+    /// Loads or generates the secrets. - Throws: ``BankSecretsError`` for a malformed configured key.
+    public static func load(config: ConfigReader, dataDirectory: String) throws -> BankSecrets {
+        let directory = (dataDirectory as NSString).appendingPathComponent("secrets")
+        func key(_ name: String) throws -> [UInt8] {
+            if let configured = config.string(forKey: ConfigKey("secrets.\(name)"), isSecret: true), !configured.isEmpty {
+                guard let data = Data(base64Encoded: configured), data.count >= 32 else {
+                    throw BankSecretsError.malformed(key: "secrets.\(name)")
+                }
+                return Array(data)
+            }
+            return try loadOrGenerate(path: (directory as NSString).appendingPathComponent("\(name).b64"))
+        }
+        return BankSecrets(jwtKey: try key("jwt_key"), auditKey: try key("audit_key"), cardKey: try key("card_key"))
+    }
+
+    private static func loadOrGenerate(path: String) throws -> [UInt8] {
+        let manager = FileManager.default
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count >= 32 else {
+                throw BankSecretsError.malformed(key: path)
+            }
+            return Array(data)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let key = SecureRandom.bytes(32)
+        // Created with 0600 from the start, so the key is never readable by others, not even briefly.
+        guard manager.createFile(atPath: path, contents: Data((Data(key).base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw BankSecretsError.cannotWrite(path: path) }
+        return key
+    }
+}
+
+/// Failures loading secrets.
+public enum BankSecretsError: Error, Sendable, CustomStringConvertible {
+    /// A configured key is not base64 of at least 32 bytes.
+    case malformed(key: String)
+    /// A generated key could not be written.
+    case cannotWrite(path: String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let key): "\(key) must be base64 of at least 32 bytes"
+        case .cannotWrite(let path): "cannot write \(path)"
+        }
+    }
+}

@@ -1,0 +1,171 @@
+public import BankCore
+import Foundation
+import GRDB
+import Sodium
+import Storage
+
+/// What a new member gives at signup.
+public struct SignUpRequest: Sendable {
+    public var email: String
+    public var password: String
+    public var firstName: String
+    public var lastName: String
+    public var phone: String?
+
+    /// Creates a signup request.
+    public init(email: String, password: String, firstName: String, lastName: String, phone: String? = nil) {
+        self.email = email
+        self.password = password
+        self.firstName = firstName
+        self.lastName = lastName
+        self.phone = phone
+    }
+}
+
+extension IdentityService {
+    /// Creates a member and logs them in. - Throws: `ValidationError`; ``IdentityError`` `email_taken`.
+    public func signUp(_ request: SignUpRequest, actor: Actor) async throws -> AuthSession {
+        let email = Self.normalize(email: request.email)
+        var validator = Validator()
+        validator.check(Self.isPlausibleEmail(email), "email", "must be a valid email address")
+        Self.checkPassword(request.password, field: "password", in: &validator)
+        Self.checkName(request.firstName, field: "first_name", in: &validator)
+        Self.checkName(request.lastName, field: "last_name", in: &validator)
+        if let phone = request.phone { Self.checkPhone(phone, in: &validator) }
+        try validator.validate()
+
+        let passwordHash = try await hasher.hash(request.password)
+        let now = clock.now()
+        let record = UserRecord(
+            id: ids.next(), email: email, passwordHash: passwordHash,
+            firstName: request.firstName.trimmingCharacters(in: .whitespaces),
+            lastName: request.lastName.trimmingCharacters(in: .whitespaces), phone: request.phone, role: .member,
+            status: "active", failedLoginCount: 0, lockoutCount: 0, lockedUntil: nil, createdAt: now, updatedAt: now)
+        let principal = Principal(userID: record.id, role: .member)
+        let refresh: (SessionID, String)
+        do {
+            refresh = try await database.writer.write { db in
+                try record.insert(db)
+                try database.audit.append(
+                    AuditEvent(action: "user.signup", targetType: "user", targetID: record.id.description),
+                    by: actor.with(principal: principal), at: now, in: db)
+                return try startSession(for: record.id, at: now, in: db)
+            }
+        } catch let error as DatabaseError where error.isUniqueViolation {
+            throw IdentityError(.emailTaken, "An account with this email already exists.")
+        }
+        return try await session(user: record.user, sessionID: refresh.0, refreshToken: refresh.1)
+    }
+
+    /// Logs a user in with email and password.
+    ///
+    /// Five failures in a row lock the user for 15 minutes, doubling on each further lock; a success
+    /// resets both counts. An unknown email costs the same hash time and gets the same answer as a wrong password.
+    /// - Throws: ``IdentityError`` `invalid_credentials` or `account_locked`.
+    public func logIn(email rawEmail: String, password: String, actor: Actor) async throws -> AuthSession {
+        let email = Self.normalize(email: rawEmail)
+        let now = clock.now()
+        let found = try await database.writer.read { db in
+            try UserRecord.filter(Column("email") == email).fetchOne(db)
+        }
+        guard let record = found else {
+            _ = await hasher.verify(password, against: try await decoyHash())
+            try await database.writer.write { db in
+                _ = try database.audit.append(
+                    AuditEvent(action: "auth.login_failed", targetType: "user", targetID: nil, details: ["reason": "unknown_email"]),
+                    by: actor, at: now, in: db)
+            }
+            throw IdentityError.invalidCredentials
+        }
+        if let lockedUntil = record.lockedUntil, lockedUntil > now {
+            throw IdentityError(.accountLocked, "Too many failed logins; try again after \(lockedUntil.rfc3339).", lockedUntil: lockedUntil)
+        }
+        let principal = Principal(userID: record.id, role: record.role)
+        guard await hasher.verify(password, against: record.passwordHash) else {
+            try await recordFailedLogin(record.id, actor: actor.with(principal: principal), at: now)
+            throw IdentityError.invalidCredentials
+        }
+        guard record.status == "active" else { throw IdentityError(.userDisabled, "This user is disabled.") }
+        let (sessionID, refreshToken) = try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE users SET failed_login_count = 0, lockout_count = 0, locked_until = NULL WHERE id = ?",
+                arguments: [record.id])
+            try database.audit.append(
+                AuditEvent(action: "auth.login_succeeded", targetType: "user", targetID: record.id.description),
+                by: actor.with(principal: principal), at: now, in: db)
+            return try startSession(for: record.id, at: now, in: db)
+        }
+        return try await session(user: record.user, sessionID: sessionID, refreshToken: refreshToken)
+    }
+
+    /// Ends a user's lockout early (an employee's or admin's action). - Throws: ``IdentityError`` `user_not_found`.
+    public func unlock(_ userID: UserID, actor: Actor) async throws -> User {
+        let now = clock.now()
+        return try await database.writer.write { db in
+            guard var record = try UserRecord.fetchOne(db, key: userID) else {
+                throw IdentityError(.userNotFound, "No user with id \(userID).")
+            }
+            record.failedLoginCount = 0
+            record.lockedUntil = nil
+            record.updatedAt = now
+            try record.update(db)
+            try database.audit.append(
+                AuditEvent(action: "user.unlocked", targetType: "user", targetID: userID.description), by: actor, at: now, in: db)
+            return record.user
+        }
+    }
+
+    private func recordFailedLogin(_ userID: UserID, actor: Actor, at now: Date) async throws {
+        try await database.writer.write { db in
+            guard var record = try UserRecord.fetchOne(db, key: userID) else { return }
+            record.failedLoginCount += 1
+            var details = ["failed_login_count": String(record.failedLoginCount)]
+            if record.failedLoginCount >= lockout.threshold {
+                let until = now.addingTimeInterval(lockout.duration(forLockNumber: record.lockoutCount))
+                record.lockedUntil = until
+                record.lockoutCount += 1
+                record.failedLoginCount = 0
+                details["locked_until"] = until.rfc3339
+            }
+            record.updatedAt = now
+            try record.update(db)
+            try database.audit.append(
+                AuditEvent(action: "auth.login_failed", targetType: "user", targetID: userID.description, details: details),
+                by: actor, at: now, in: db)
+            if let until = details["locked_until"] {
+                try database.audit.append(
+                    AuditEvent(action: "auth.locked", targetType: "user", targetID: userID.description, details: ["locked_until": until]),
+                    by: actor, at: now, in: db)
+            }
+        }
+    }
+
+    // MARK: - Validation
+
+    static func isPlausibleEmail(_ email: String) -> Bool {
+        guard email.count <= 254, !email.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return domain.count >= 2 && domain.allSatisfy { !$0.isEmpty }
+    }
+
+    static func checkPassword(_ password: String, field: String, in validator: inout Validator) {
+        validator.check((12...128).contains(password.count), field, "must be 12 to 128 characters")
+    }
+
+    static func checkName(_ name: String, field: String, in validator: inout Validator) {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        validator.check(
+            (1...100).contains(trimmed.count) && !trimmed.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) },
+            field, "must be 1 to 100 characters, without control characters")
+    }
+
+    static func checkPhone(_ phone: String, in validator: inout Validator) {
+        let allowed = CharacterSet(charactersIn: "0123456789+-() ")
+        let digits = phone.filter(\.isNumber).count
+        validator.check(
+            phone.count <= 20 && (7...15).contains(digits) && phone.unicodeScalars.allSatisfy { allowed.contains($0) },
+            "phone", "must be a phone number of 7 to 15 digits")
+    }
+}

@@ -1,0 +1,109 @@
+public import BankCore
+import Foundation
+import GRDB
+import Sodium
+import Storage
+
+extension IdentityService {
+    /// Trades a refresh token for a new pair. The old token is spent; presenting it again revokes its whole family.
+    /// - Throws: ``IdentityError`` `invalid_refresh_token` or `refresh_token_reused`.
+    public func refresh(_ refreshToken: String, actor: Actor) async throws -> AuthSession {
+        let hash = tokenHash.hexHash(refreshToken)
+        let now = clock.now()
+        enum Outcome { case rotated(UserRecord, SessionID, String), reused }
+        let outcome: Outcome = try await database.writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.revoked_at
+                        FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?
+                        """, arguments: [hash]),
+                let sessionID = row["session_id"] as SessionID?, let userID = row["user_id"] as UserID?,
+                let user = try UserRecord.fetchOne(db, key: userID)
+            else { throw IdentityError.invalidRefreshToken }
+            let principal = Principal(userID: userID, role: user.role, sessionID: sessionID)
+            if row["used_at"] as Date? != nil {
+                try revokeSession(sessionID, reason: "refresh_token_reused", at: now, in: db)
+                try database.audit.append(
+                    AuditEvent(action: "auth.refresh_token_reused", targetType: "session", targetID: sessionID.description),
+                    by: actor.with(principal: principal), at: now, in: db)
+                return .reused
+            }
+            guard row["revoked_at"] as Date? == nil, (row["expires_at"] as Date) > now, user.status == "active" else {
+                throw IdentityError.invalidRefreshToken
+            }
+            try db.execute(sql: "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", arguments: [now, hash])
+            return .rotated(user, sessionID, try insertRefreshToken(session: sessionID, at: now, in: db))
+        }
+        switch outcome {
+        case .reused:
+            throw IdentityError(.refreshTokenReused, "This refresh token was already used; every session token of its family is revoked.")
+        case .rotated(let user, let sessionID, let token):
+            return try await session(user: user.user, sessionID: sessionID, refreshToken: token)
+        }
+    }
+
+    /// Ends the caller's session: its refresh-token family and every access token issued in it stop working.
+    public func logOut(_ principal: Principal, actor: Actor) async throws {
+        guard let sessionID = principal.sessionID else { return }
+        let now = clock.now()
+        try await database.writer.write { db in
+            try revokeSession(sessionID, reason: "logout", at: now, in: db)
+            try database.audit.append(
+                AuditEvent(action: "auth.logout", targetType: "session", targetID: sessionID.description), by: actor, at: now, in: db)
+        }
+    }
+
+    /// Changes the caller's password and revokes every other session of theirs.
+    /// - Throws: `ValidationError`; ``IdentityError`` `current_password_incorrect`.
+    public func changePassword(_ principal: Principal, current: String, new: String, actor: Actor) async throws {
+        var validator = Validator()
+        Self.checkPassword(new, field: "new_password", in: &validator)
+        try validator.validate()
+        let record = try await database.writer.read { db in try UserRecord.fetchOne(db, key: principal.userID) }
+        guard let record, await hasher.verify(current, against: record.passwordHash) else {
+            throw IdentityError(.currentPasswordIncorrect, "The current password is incorrect.")
+        }
+        let newHash = try await hasher.hash(new)
+        let now = clock.now()
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [newHash, now, principal.userID])
+            try db.execute(
+                sql: "UPDATE sessions SET revoked_at = ?, revoked_reason = 'password_changed' WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ?",
+                arguments: [now, principal.userID, principal.sessionID])
+            try database.audit.append(
+                AuditEvent(action: "auth.password_changed", targetType: "user", targetID: principal.userID.description),
+                by: actor, at: now, in: db)
+        }
+    }
+
+    // MARK: - Internals
+
+    func startSession(for userID: UserID, at now: Date, in db: Database) throws -> (SessionID, String) {
+        let sessionID: SessionID = ids.next()
+        try db.execute(sql: "INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)", arguments: [sessionID, userID, now])
+        return (sessionID, try insertRefreshToken(session: sessionID, at: now, in: db))
+    }
+
+    private func insertRefreshToken(session: SessionID, at now: Date, in db: Database) throws -> String {
+        let token = SecureRandom.token()
+        try db.execute(
+            sql: "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            arguments: [tokenHash.hexHash(token), session, now, now.addingTimeInterval(Self.refreshTokenLifetime)])
+        return token
+    }
+
+    private func revokeSession(_ sessionID: SessionID, reason: String, at now: Date, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
+            arguments: [now, reason, sessionID])
+    }
+
+    func session(user: User, sessionID: SessionID, refreshToken: String) async throws -> AuthSession {
+        let accessToken = try await tokens.issue(userID: user.id, role: user.role, session: sessionID)
+        return AuthSession(
+            accessToken: accessToken, refreshToken: refreshToken, expiresIn: Int(tokens.lifetime), sessionID: sessionID, user: user)
+    }
+}

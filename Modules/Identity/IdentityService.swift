@@ -1,0 +1,129 @@
+public import BankCore
+public import Foundation
+import GRDB
+public import Sodium
+public import Storage
+import Synchronization
+
+/// Users, logins and sessions: signup, login with lockout, rotating refresh tokens, logout, password
+/// change, profile, and the authentication of access tokens.
+///
+/// Password hashing runs on the hasher's own serial queue and database work on GRDB's queues, so no
+/// call blocks Swift's cooperative pool.
+public struct IdentityService: Sendable {
+    /// How many failed logins in a row lock a user, for how long, and the ceiling of the doubling.
+    public struct LockoutPolicy: Sendable {
+        public var threshold: Int
+        public var baseDuration: TimeInterval
+        public var maximumDuration: TimeInterval
+
+        /// Creates a policy.
+        public init(threshold: Int = 5, baseDuration: TimeInterval = 15 * 60, maximumDuration: TimeInterval = 24 * 3600) {
+            self.threshold = threshold
+            self.baseDuration = baseDuration
+            self.maximumDuration = maximumDuration
+        }
+
+        /// The duration of the `count`-th lock in a row (0-based): 15 min, 30 min, 1 h, … up to the ceiling.
+        func duration(forLockNumber count: Int) -> TimeInterval {
+            min(baseDuration * pow(2, Double(min(count, 20))), maximumDuration)
+        }
+    }
+
+    /// How long a refresh token is valid: 7 days.
+    public static let refreshTokenLifetime: TimeInterval = 7 * 24 * 3600
+
+    let database: BankDatabase
+    let tokens: TokenIssuer
+    let hasher: PasswordHasher
+    let clock: BankClock
+    let ids: IDSource
+    let lockout: LockoutPolicy
+    let tokenHash: KeyedHash
+    private let decoy = DecoyHash()
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - database: a database migrated with ``IdentityModule``.
+    ///   - tokens: signs and verifies access tokens.
+    ///   - hasher: Argon2id hashing, off the cooperative pool.
+    public init(
+        database: BankDatabase, tokens: TokenIssuer, hasher: PasswordHasher = PasswordHasher(), clock: BankClock = .live,
+        ids: IDSource = .live, lockout: LockoutPolicy = LockoutPolicy()
+    ) {
+        self.database = database
+        self.tokens = tokens
+        self.hasher = hasher
+        self.clock = clock
+        self.ids = ids
+        self.lockout = lockout
+        self.tokenHash = try! KeyedHash()  // unkeyed BLAKE2b: refresh tokens carry 256 random bits
+    }
+
+    /// The principal behind an access token, with role and status read from the database, not the token.
+    /// - Throws: ``IdentityError`` `invalid_token` when the token is forged, expired, or its session was revoked.
+    public func authenticate(accessToken: String) async throws -> Principal {
+        let token = try await tokens.verify(accessToken)
+        // Extract Sendable values inside the closure: a non-Sendable result would select GRDB's blocking overload.
+        let role: Role? = try await database.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT u.role, u.status, s.revoked_at FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE s.id = ? AND u.id = ?
+                        """,
+                    arguments: [token.sessionID, token.userID]),
+                row["status"] as String == "active", row["revoked_at"] as Date? == nil
+            else { return nil }
+            return Role(rawValue: row["role"])
+        }
+        guard let role else { throw IdentityError.invalidToken }
+        return Principal(userID: token.userID, role: role, sessionID: token.sessionID)
+    }
+
+    /// The user with `id`. - Throws: ``IdentityError`` `user_not_found`.
+    public func user(_ id: UserID) async throws -> User {
+        guard let record = try await database.writer.read({ db in try UserRecord.fetchOne(db, key: id) }) else {
+            throw IdentityError(.userNotFound, "No user with id \(id).")
+        }
+        return record.user
+    }
+
+    /// The user with `email` (any case), or `nil`.
+    public func user(email: String) async throws -> User? {
+        let normalized = Self.normalize(email: email)
+        return try await database.writer.read { db in
+            try UserRecord.filter(Column("email") == normalized).fetchOne(db)?.user
+        }
+    }
+
+    /// Users, newest first.
+    public func users(page: PageRequest) async throws -> Page<User> {
+        try await database.writer.read { db in
+            var sql = "SELECT rowid AS position, * FROM users"
+            var arguments: StatementArguments = []
+            if let cursor = page.cursor { sql += " WHERE rowid < ?"; arguments += [cursor.position] }
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY rowid DESC LIMIT ?", arguments: arguments + [page.limit + 1])
+            return try Page.from(rows: rows, limit: page.limit, position: { $0["position"] }) { try UserRecord(row: $0).user }
+        }
+    }
+
+    static func normalize(email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// A throwaway hash to verify against when the email is unknown, so that the answer takes as long as for a known one.
+    func decoyHash() async throws -> String {
+        if let hash = decoy.value { return hash }
+        let hash = try await hasher.hash(SecureRandom.token())
+        decoy.store(hash)
+        return hash
+    }
+}
+
+private final class DecoyHash: Sendable {
+    private let storage = Mutex<String?>(nil)
+    var value: String? { storage.withLock { $0 } }
+    func store(_ hash: String) { storage.withLock { $0 = hash } }
+}

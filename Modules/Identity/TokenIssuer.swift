@@ -1,0 +1,95 @@
+public import BankCore
+public import Foundation
+import JWTKit
+
+/// Signs and verifies access tokens: JWT HS256 with `iss`, `aud`, `sub`, `role`, `sid`, `jti` and `exp`.
+///
+/// The algorithm is pinned: a token whose header names anything but `HS256` is refused before its
+/// signature is looked at, so `alg: none` and algorithm-confusion tokens never get through.
+public struct TokenIssuer: Sendable {
+    /// The `iss` claim written and required.
+    public static let issuer = "bankkit"
+    /// The `aud` claim written and required.
+    public static let audience = "bankkit-api"
+
+    /// How long an access token lives: 15 minutes.
+    public let lifetime: TimeInterval
+    private let keys: JWTKeyCollection
+    private let clock: BankClock
+
+    /// Creates an issuer from an HMAC secret of at least 32 bytes.
+    /// - Throws: ``TokenIssuerError/secretTooShort`` for a shorter secret (jwt-kit asserts on short HMAC keys).
+    public init(secret: [UInt8], lifetime: TimeInterval = 15 * 60, clock: BankClock = .live) async throws {
+        guard secret.count >= 32 else { throw TokenIssuerError.secretTooShort }
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        self.lifetime = lifetime
+        self.clock = clock
+    }
+
+    /// A signed access token for `user` in `session`.
+    func issue(userID: UserID, role: Role, session: SessionID) async throws -> String {
+        let now = clock.now()
+        let claims = AccessClaims(
+            iss: IssuerClaim(value: Self.issuer), aud: AudienceClaim(value: [Self.audience]),
+            sub: SubjectClaim(value: userID.description), role: role.rawValue, sid: session.description,
+            jti: IDClaim(value: UUID().uuidString.lowercased()),
+            iat: IssuedAtClaim(value: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))),
+            exp: ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lifetime).rounded(.down))))
+        return try await keys.sign(claims)
+    }
+
+    /// The verified claims of `token`. - Throws: ``IdentityError`` `invalid_token` for anything not issued by us, or expired.
+    func verify(_ token: String) async throws -> VerifiedToken {
+        guard Self.headerAlgorithm(of: token) == "HS256" else { throw IdentityError.invalidToken }
+        let claims: AccessClaims
+        do {
+            claims = try await keys.verify(token, as: AccessClaims.self)
+            try claims.exp.verifyNotExpired(currentDate: clock.now())
+        } catch {
+            throw IdentityError.invalidToken
+        }
+        guard let userID = UserID(claims.sub.value), let sessionID = SessionID(claims.sid), Role(rawValue: claims.role) != nil
+        else { throw IdentityError.invalidToken }
+        return VerifiedToken(userID: userID, sessionID: sessionID, jti: claims.jti.value)
+    }
+
+    private static func headerAlgorithm(of token: String) -> String? {
+        guard let headerPart = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
+        var base64 = headerPart.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        guard let data = Data(base64Encoded: base64),
+            let header = try? JSONDecoder().decode([String: String].self, from: data)
+        else { return nil }
+        return header["alg"]
+    }
+}
+
+/// Failures building a ``TokenIssuer``.
+public enum TokenIssuerError: Error, Sendable {
+    /// HMAC secrets must be at least 32 bytes.
+    case secretTooShort
+}
+
+/// What a verified access token says.
+struct VerifiedToken: Sendable {
+    let userID: UserID
+    let sessionID: SessionID
+    let jti: String
+}
+
+struct AccessClaims: JWTPayload {
+    let iss: IssuerClaim
+    let aud: AudienceClaim
+    let sub: SubjectClaim
+    let role: String
+    let sid: String
+    let jti: IDClaim
+    let iat: IssuedAtClaim
+    let exp: ExpirationClaim
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        guard iss.value == TokenIssuer.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer") }
+        try aud.verifyIntendedAudience(includes: TokenIssuer.audience)
+    }
+}

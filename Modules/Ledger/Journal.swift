@@ -1,0 +1,152 @@
+package import BankCore
+package import Foundation
+package import GRDB
+
+/// One leg of a journal entry: a signed amount on one account, with the member-facing transaction it shows as.
+package struct Leg: Sendable {
+    package var accountID: AccountID
+    /// Positive credits the account, negative debits it.
+    package var amount: Money
+    /// How the leg shows in the account's history; `nil` for system accounts.
+    package var entry: TransactionDetails?
+
+    package init(accountID: AccountID, amount: Money, entry: TransactionDetails?) {
+        self.accountID = accountID
+        self.amount = amount
+        self.entry = entry
+    }
+}
+
+/// The descriptive side of a member-facing transaction.
+package struct TransactionDetails: Sendable {
+    package var kind: TransactionKind
+    package var description: String
+    package var category: String?
+    package var cardID: CardID?
+    package var transferID: TransferID?
+    package var counterpartyAccountNumber: String?
+
+    package init(
+        kind: TransactionKind, description: String, category: String? = nil, cardID: CardID? = nil, transferID: TransferID? = nil,
+        counterpartyAccountNumber: String? = nil
+    ) {
+        self.kind = kind
+        self.description = description
+        self.category = category
+        self.cardID = cardID
+        self.transferID = transferID
+        self.counterpartyAccountNumber = counterpartyAccountNumber
+    }
+}
+
+/// The Ledger's in-transaction primitives: other modules (Transfers, Cards) compose them into their own
+/// use cases inside one write transaction, so the Ledger's tables are only ever written here.
+package struct Journal: Sendable {
+    let ids: IDSource
+
+    /// The account with `id`, including system accounts.
+    func record(_ id: AccountID, in db: Database) throws -> AccountRecord? {
+        try AccountRecord.fetchOne(db, key: id)
+    }
+
+    /// The member account with `id` visible in `scope`. - Throws: `account_not_found`.
+    package func account(_ id: AccountID, in scope: OwnerScope, db: Database) throws -> Account {
+        guard let record = try record(id, in: db), let account = record.account, scope.allows(account.ownerID) else {
+            throw LedgerError.accountNotFound(id)
+        }
+        return account
+    }
+
+    /// The open member account with `number`. - Throws: `account_not_found`.
+    package func account(number: String, db: Database) throws -> Account {
+        guard let record = try AccountRecord.filter(Column("number") == number).fetchOne(db), let account = record.account else {
+            throw LedgerError.accountNotFound(number: number)
+        }
+        return account
+    }
+
+    /// Throws unless `account` can move money.
+    package func requireOpen(_ account: Account) throws {
+        switch account.status {
+        case .open: return
+        case .frozen: throw LedgerError(.accountFrozen, "Account \(account.number) is frozen.")
+        case .closed: throw LedgerError(.accountClosed, "Account \(account.number) is closed.")
+        }
+    }
+
+    /// Posts a balanced entry: updates each account's cached balance and writes one posting per leg
+    /// and one transaction per member leg. - Throws: `amount_overflow`; a CHECK failure if a balance would go negative.
+    package func post(_ legs: [Leg], at date: Date, in db: Database) throws -> [Transaction] {
+        var total = Money.zero
+        for leg in legs { total = try checkedSum(total, leg.amount) }
+        precondition(total == .zero && legs.count >= 2, "a journal entry must balance")
+        let entryID = ids.uuid().uuidString.lowercased()
+        var transactions: [Transaction] = []
+        for leg in legs {
+            guard let account = try record(leg.accountID, in: db) else { throw LedgerError.accountNotFound(leg.accountID) }
+            let newBalance = try checkedSum(Money(cents: account.balanceCents), leg.amount)
+            try db.cachedStatement(sql: "UPDATE accounts SET balance_cents = ? WHERE id = ?").execute(arguments: [newBalance, leg.accountID])
+            var transactionID: TransactionID?
+            if let details = leg.entry {
+                let record = try insertTransaction(
+                    account: leg.accountID, type: leg.amount.cents > 0 ? .credit : .debit, status: .posted,
+                    amount: Money(cents: Int64(leg.amount.cents.magnitude)), balanceAfter: newBalance, details: details,
+                    declineReason: nil, at: date, in: db)
+                transactionID = record.id
+                transactions.append(record.transaction)
+            }
+            try db.cachedStatement(
+                sql: "INSERT INTO postings (entry_id, account_id, transaction_id, amount_cents, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [entryID, leg.accountID, transactionID, leg.amount, date])
+        }
+        return transactions
+    }
+
+    /// Stores a declined debit (no postings, no balance change) and returns the error that reports it.
+    package func decline(
+        _ account: Account, amount: Money, details: TransactionDetails, reason: LedgerError.Code, at date: Date, in db: Database
+    ) throws -> LedgerError {
+        let record = try insertTransaction(
+            account: account.id, type: .debit, status: .declined, amount: amount, balanceAfter: nil, details: details,
+            declineReason: reason.value, at: date, in: db)
+        let detail =
+            reason == .insufficientFunds
+            ? "Debit of \(amount.cents) cents exceeds available balance of \(account.available.cents) cents."
+            : "Debit of \(amount.cents) cents exceeds the account's daily limit."
+        return LedgerError(reason, detail, transactionID: record.id, requested: amount, available: account.available)
+    }
+
+    /// Why a debit of `amount` from `account` must be declined, if it must.
+    package func declineReason(for account: Account, amount: Money, at date: Date, in db: Database) throws -> LedgerError.Code? {
+        if amount > account.available { return .insufficientFunds }
+        if let limit = account.dailyDebitLimit {
+            let dayStart = Calendar.utcGregorian.startOfDay(for: date)
+            let spent =
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COALESCE(SUM(amount_cents), 0) FROM transactions
+                        WHERE account_id = ? AND type = 'debit' AND status = 'posted' AND created_at >= ?
+                        """, arguments: [account.id, dayStart]) ?? 0
+            if spent + amount.cents > limit.cents { return .dailyLimitExceeded }
+        }
+        return nil
+    }
+
+    private func insertTransaction(
+        account: AccountID, type: TransactionType, status: TransactionStatus, amount: Money, balanceAfter: Money?,
+        details: TransactionDetails, declineReason: String?, at date: Date, in db: Database
+    ) throws -> TransactionRecord {
+        let record = TransactionRecord(
+            seq: nil, id: ids.next(), accountId: account, type: type, kind: details.kind, status: status, amountCents: amount.cents,
+            balanceAfterCents: balanceAfter?.cents, description: details.description, category: details.category,
+            cardId: details.cardID, transferId: details.transferID, counterpartyAccountNumber: details.counterpartyAccountNumber,
+            declineReason: declineReason, createdAt: date)
+        try record.insert(db)
+        return record
+    }
+
+    private func checkedSum(_ lhs: Money, _ rhs: Money) throws -> Money {
+        do { return try lhs.adding(rhs) } catch { throw LedgerError(.amountOverflow, "The movement would overflow a balance.") }
+    }
+}

@@ -1,0 +1,48 @@
+public import BankCore
+import GRDB
+import Storage
+
+/// The ledger's invariants, checked from the stored rows.
+public struct LedgerIntegrity: Sendable, Hashable {
+    /// The sum of all postings, which must be zero.
+    public let postingsSum: Money
+    /// Journal entries whose postings do not sum to zero.
+    public let unbalancedEntries: [String]
+    /// Accounts whose cached balance differs from the sum of their postings.
+    public let mismatchedAccounts: [AccountID]
+    /// Member accounts with a negative balance.
+    public let negativeAccounts: [AccountID]
+    /// How many accounts were checked.
+    public let accountsChecked: Int
+
+    /// Whether all postings sum to zero, entry by entry and overall.
+    public var postingsBalance: Bool { postingsSum == .zero && unbalancedEntries.isEmpty }
+    /// Whether every cached balance equals its computed balance.
+    public var accountsMatchEntries: Bool { mismatchedAccounts.isEmpty }
+    /// Whether every invariant holds.
+    public var isSound: Bool { postingsBalance && accountsMatchEntries && negativeAccounts.isEmpty }
+}
+
+extension LedgerService {
+    /// Checks every ledger invariant: postings sum to zero (overall and per entry), cached balance =
+    /// computed balance for every account, and no member balance is negative.
+    public func verifyIntegrity() async throws -> LedgerIntegrity {
+        try await database.writer.read { db in
+            let sum = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings") ?? 0
+            let unbalanced = try String.fetchAll(
+                db, sql: "SELECT entry_id FROM postings GROUP BY entry_id HAVING SUM(amount_cents) <> 0 LIMIT 100")
+            let mismatched = try AccountID.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id FROM accounts a
+                    LEFT JOIN (SELECT account_id, SUM(amount_cents) AS total FROM postings GROUP BY account_id) p ON p.account_id = a.id
+                    WHERE a.balance_cents <> COALESCE(p.total, 0)
+                    """)
+            let negative = try AccountID.fetchAll(db, sql: "SELECT id FROM accounts WHERE system_code IS NULL AND balance_cents < 0")
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0
+            return LedgerIntegrity(
+                postingsSum: Money(cents: sum), unbalancedEntries: unbalanced, mismatchedAccounts: mismatched,
+                negativeAccounts: negative, accountsChecked: count)
+        }
+    }
+}

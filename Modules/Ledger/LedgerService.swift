@@ -1,0 +1,117 @@
+public import BankCore
+import Foundation
+import GRDB
+import Sodium
+public import Storage
+
+/// Accounts, credits, debits, balances and the transaction history: a double-entry ledger in integer cents.
+///
+/// Every posted movement is a set of postings that sum to zero, against the system accounts for money
+/// entering or leaving the bank. An account's cached balance changes only in the transaction that
+/// writes its postings, and the schema refuses a negative member balance.
+public struct LedgerService: Sendable {
+    let database: BankDatabase
+    let clock: BankClock
+    package let journal: Journal
+
+    /// Creates the service over a database migrated with ``LedgerModule``.
+    public init(database: BankDatabase, clock: BankClock = .live, ids: IDSource = .live) {
+        self.database = database
+        self.clock = clock
+        self.journal = Journal(ids: ids)
+    }
+
+    // MARK: - Accounts
+
+    /// Opens an account with a new unique 10-digit number. - Throws: `ValidationError` for a bad nickname.
+    public func openAccount(owner: UserID, type: AccountType, nickname: String? = nil, actor: Actor) async throws -> Account {
+        var validator = Validator()
+        if let nickname { Self.checkText(nickname, field: "nickname", maxLength: 50, in: &validator) }
+        try validator.validate()
+        let now = clock.now()
+        return try await database.writer.write { db in
+            var number = Self.newAccountNumber()
+            while try AccountRecord.filter(Column("number") == number).fetchCount(db) > 0 { number = Self.newAccountNumber() }
+            let record = AccountRecord(
+                id: journal.ids.next(), number: number, systemCode: nil, ownerId: owner, accountType: type.rawValue,
+                nickname: nickname?.trimmingCharacters(in: .whitespaces), status: .open, balanceCents: 0, dailyDebitLimitCents: nil,
+                createdAt: now, closedAt: nil)
+            try record.insert(db)
+            try database.audit.append(
+                AuditEvent(action: "account.opened", targetType: "account", targetID: record.id.description,
+                           details: ["type": type.rawValue, "owner_id": owner.description]),
+                by: actor, at: now, in: db)
+            return record.account!
+        }
+    }
+
+    /// The account with `id` visible in `scope`. - Throws: `account_not_found`.
+    public func account(_ id: AccountID, in scope: OwnerScope) async throws -> Account {
+        try await database.writer.read { db in try journal.account(id, in: scope, db: db) }
+    }
+
+    /// The accounts of `owner`, oldest first.
+    public func accounts(ownedBy owner: UserID) async throws -> [Account] {
+        try await database.writer.read { db in
+            try AccountRecord.filter(Column("owner_id") == owner).order(Column("created_at"), Column("rowid")).fetchAll(db)
+                .compactMap(\.account)
+        }
+    }
+
+    /// Member accounts, newest first (the admin's view).
+    public func allAccounts(page: PageRequest) async throws -> Page<Account> {
+        try await database.writer.read { db in
+            var sql = "SELECT rowid AS position, * FROM accounts WHERE system_code IS NULL"
+            var arguments: StatementArguments = []
+            if let cursor = page.cursor { sql += " AND rowid < ?"; arguments += [cursor.position] }
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY rowid DESC LIMIT ?", arguments: arguments + [page.limit + 1])
+            return try Page.from(rows: rows, limit: page.limit, position: { $0["position"] }) { try AccountRecord(row: $0).account! }
+        }
+    }
+
+    /// Finds an open account by number, for confirming a transfer target. - Throws: `account_not_found`.
+    public func lookup(number: String) async throws -> AccountLookup {
+        try await database.writer.read { db in
+            let account = try journal.account(number: number, db: db)
+            guard account.status == .open else { throw LedgerError.accountNotFound(number: number) }
+            return AccountLookup(id: account.id, number: account.number, type: account.type, ownerID: account.ownerID)
+        }
+    }
+
+    /// The cached balance beside the balance re-derived from the account's postings.
+    public func balance(_ id: AccountID, in scope: OwnerScope) async throws -> BalanceReport {
+        try await database.writer.read { db in
+            let account = try journal.account(id, in: scope, db: db)
+            let computed = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ?", arguments: [id]) ?? 0
+            return BalanceReport(accountID: id, balance: account.balance, available: account.available, computedBalance: Money(cents: computed))
+        }
+    }
+
+    /// Closes an account at zero balance. - Throws: `account_not_found`, `balance_not_zero`, `account_closed`.
+    public func close(_ id: AccountID, in scope: OwnerScope, actor: Actor) async throws -> Account {
+        let now = clock.now()
+        return try await database.writer.write { db in
+            let account = try journal.account(id, in: scope, db: db)
+            guard account.status != .closed else { throw LedgerError(.accountClosed, "Account \(account.number) is already closed.") }
+            guard account.balance == .zero else {
+                throw LedgerError(.balanceNotZero, "Account \(account.number) holds \(account.balance.cents) cents; only an empty account can be closed.")
+            }
+            try db.execute(sql: "UPDATE accounts SET status = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
+            try database.audit.append(
+                AuditEvent(action: "account.closed", targetType: "account", targetID: id.description), by: actor, at: now, in: db)
+            return try journal.account(id, in: scope, db: db)
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func newAccountNumber() -> String {
+        String(1 + SecureRandom.uniform(9)) + SecureRandom.digits(9)
+    }
+
+    static func checkText(_ text: String, field: String, maxLength: Int, in validator: inout Validator) {
+        validator.check(
+            text.count <= maxLength && !text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) },
+            field, "must be at most \(maxLength) characters, without control characters")
+    }
+}

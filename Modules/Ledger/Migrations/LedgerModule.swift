@@ -1,0 +1,85 @@
+public import GRDB
+public import Storage
+
+/// The Ledger's tables: accounts (with cached balances), member-facing transactions (posted and
+/// declined) and the double-entry postings that balances are derived from.
+public struct LedgerModule: BankModule {
+    public var name: String { "ledger" }
+
+    /// Creates the module value.
+    public init() {}
+
+    public func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("ledger.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        number TEXT UNIQUE,
+                        system_code TEXT UNIQUE,
+                        owner_id TEXT,
+                        account_type TEXT NOT NULL CHECK (account_type IN ('checking', 'savings', 'system')),
+                        nickname TEXT,
+                        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'frozen', 'closed')),
+                        balance_cents INTEGER NOT NULL DEFAULT 0,
+                        daily_debit_limit_cents INTEGER CHECK (daily_debit_limit_cents > 0),
+                        created_at DATETIME NOT NULL,
+                        closed_at DATETIME,
+                        CHECK (account_type = 'system' OR balance_cents >= 0),
+                        CHECK ((account_type = 'system') = (system_code IS NOT NULL)),
+                        CHECK ((account_type = 'system') = (number IS NULL)),
+                        CHECK ((account_type = 'system') = (owner_id IS NULL))
+                    );
+                    CREATE INDEX accounts_owner ON accounts(owner_id);
+
+                    CREATE TABLE transactions (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        account_id TEXT NOT NULL REFERENCES accounts(id),
+                        type TEXT NOT NULL CHECK (type IN ('credit', 'debit')),
+                        kind TEXT NOT NULL CHECK (kind IN ('deposit', 'withdrawal', 'transfer_in', 'transfer_out', 'card_purchase', 'reversal')),
+                        status TEXT NOT NULL CHECK (status IN ('posted', 'declined')),
+                        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                        balance_after_cents INTEGER,
+                        description TEXT NOT NULL DEFAULT '',
+                        category TEXT,
+                        card_id TEXT,
+                        transfer_id TEXT,
+                        counterparty_account_number TEXT,
+                        decline_reason TEXT,
+                        created_at DATETIME NOT NULL,
+                        CHECK ((status = 'posted') = (balance_after_cents IS NOT NULL)),
+                        CHECK ((status = 'declined') = (decline_reason IS NOT NULL))
+                    );
+                    CREATE INDEX transactions_account ON transactions(account_id, seq);
+                    CREATE INDEX transactions_account_time ON transactions(account_id, created_at);
+                    CREATE INDEX transactions_transfer ON transactions(transfer_id) WHERE transfer_id IS NOT NULL;
+
+                    CREATE TABLE postings (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL REFERENCES accounts(id),
+                        transaction_id TEXT REFERENCES transactions(id),
+                        amount_cents INTEGER NOT NULL CHECK (amount_cents <> 0),
+                        created_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX postings_account ON postings(account_id, created_at, amount_cents);
+                    CREATE INDEX postings_entry ON postings(entry_id);
+
+                    CREATE TRIGGER transactions_immutable_update BEFORE UPDATE ON transactions
+                        BEGIN SELECT RAISE(ABORT, 'transactions are never updated; post a reversal'); END;
+                    CREATE TRIGGER transactions_immutable_delete BEFORE DELETE ON transactions
+                        BEGIN SELECT RAISE(ABORT, 'transactions are never deleted; post a reversal'); END;
+                    CREATE TRIGGER postings_immutable_update BEFORE UPDATE ON postings
+                        BEGIN SELECT RAISE(ABORT, 'postings are never updated'); END;
+                    CREATE TRIGGER postings_immutable_delete BEFORE DELETE ON postings
+                        BEGIN SELECT RAISE(ABORT, 'postings are never deleted'); END;
+
+                    INSERT INTO accounts (id, system_code, account_type, created_at)
+                        VALUES ('00000000-0000-0000-0000-00000000ca5d', 'external:cash', 'system', CURRENT_TIMESTAMP);
+                    INSERT INTO accounts (id, system_code, account_type, created_at)
+                        VALUES ('00000000-0000-0000-0000-0000000ca4d0', 'external:card-network', 'system', CURRENT_TIMESTAMP);
+                    """)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+public import BankCore
+public import Foundation
+import GRDB
+
+/// The kinds of member account.
+public enum AccountType: String, Sendable, Codable, CaseIterable {
+    case checking
+    case savings
+}
+
+/// Whether an account can move money.
+public enum AccountStatus: String, Sendable, Codable, CaseIterable {
+    /// Credits and debits allowed.
+    case open
+    /// No money moves until unfrozen.
+    case frozen
+    /// Closed at zero balance, for good.
+    case closed
+}
+
+/// A member's account.
+public struct Account: Sendable, Hashable {
+    public let id: AccountID
+    /// The unique 10-digit account number.
+    public let number: String
+    public let ownerID: UserID
+    public let type: AccountType
+    public let nickname: String?
+    public let status: AccountStatus
+    /// The posted balance, cached on the account row and kept equal to the sum of its postings.
+    public let balance: Money
+    /// What can be spent now: the posted balance (there are no holds yet).
+    public var available: Money { balance }
+    /// The daily debit limit, when one is set.
+    public let dailyDebitLimit: Money?
+    public let createdAt: Date
+}
+
+/// A system account that money enters from and leaves to (`external:cash`, `external:card-network`).
+public enum SystemAccount: String, Sendable, CaseIterable {
+    /// Cash deposits and withdrawals.
+    case cash = "external:cash"
+    /// Card purchases.
+    case cardNetwork = "external:card-network"
+
+    /// The fixed id the ledger migration gives it.
+    public var id: AccountID {
+        switch self {
+        case .cash: AccountID("00000000-0000-0000-0000-00000000ca5d")!
+        case .cardNetwork: AccountID("00000000-0000-0000-0000-0000000ca4d0")!
+        }
+    }
+}
+
+/// What another member may learn about an account from its number: enough to confirm a transfer target.
+public struct AccountLookup: Sendable, Hashable {
+    public let id: AccountID
+    public let number: String
+    public let type: AccountType
+    public let ownerID: UserID
+}
+
+/// An account's cached balance next to the balance re-derived from its postings.
+public struct BalanceReport: Sendable, Hashable {
+    public let accountID: AccountID
+    public let balance: Money
+    public let available: Money
+    /// The sum of the account's postings.
+    public let computedBalance: Money
+    /// Whether cached and computed agree.
+    public var matches: Bool { balance == computedBalance }
+}
+
+struct AccountRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "accounts"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: AccountID
+    var number: String?
+    var systemCode: String?
+    var ownerId: UserID?
+    var accountType: String
+    var nickname: String?
+    var status: AccountStatus
+    var balanceCents: Int64
+    var dailyDebitLimitCents: Int64?
+    var createdAt: Date
+    var closedAt: Date?
+
+    var isSystem: Bool { systemCode != nil }
+
+    /// The public view of a member account; `nil` for system accounts.
+    var account: Account? {
+        guard let number, let ownerId, let type = AccountType(rawValue: accountType) else { return nil }
+        return Account(
+            id: id, number: number, ownerID: ownerId, type: type, nickname: nickname, status: status,
+            balance: Money(cents: balanceCents), dailyDebitLimit: dailyDebitLimitCents.map(Money.init(cents:)), createdAt: createdAt)
+    }
+}

@@ -1,0 +1,110 @@
+public import BankCore
+public import Foundation
+import GRDB
+
+/// Whether money came in or went out.
+public enum TransactionType: String, Sendable, Codable, CaseIterable {
+    case credit
+    case debit
+}
+
+/// Why money moved.
+public enum TransactionKind: String, Sendable, Codable, CaseIterable {
+    case deposit
+    case withdrawal
+    case transferIn = "transfer_in"
+    case transferOut = "transfer_out"
+    case cardPurchase = "card_purchase"
+    case reversal
+}
+
+/// Whether a transaction moved money or was refused (and stored with its reason).
+public enum TransactionStatus: String, Sendable, Codable, CaseIterable {
+    case posted
+    case declined
+}
+
+/// One account's side of a money movement, posted or declined. Never updated; mistakes are reversed.
+public struct Transaction: Sendable, Hashable {
+    public let id: TransactionID
+    public let accountID: AccountID
+    public let type: TransactionType
+    public let kind: TransactionKind
+    public let status: TransactionStatus
+    public let amount: Money
+    /// The account's balance right after this posting; `nil` for a declined transaction.
+    public let balanceAfter: Money?
+    public let description: String
+    public let category: String?
+    public let cardID: CardID?
+    public let transferID: TransferID?
+    public let counterpartyAccountNumber: String?
+    /// Why it was declined (`insufficient_funds`), for declined transactions.
+    public let declineReason: String?
+    public let createdAt: Date
+}
+
+struct TransactionRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "transactions"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var seq: Int64?
+    var id: TransactionID
+    var accountId: AccountID
+    var type: TransactionType
+    var kind: TransactionKind
+    var status: TransactionStatus
+    var amountCents: Int64
+    var balanceAfterCents: Int64?
+    var description: String
+    var category: String?
+    var cardId: CardID?
+    var transferId: TransferID?
+    var counterpartyAccountNumber: String?
+    var declineReason: String?
+    var createdAt: Date
+
+
+    var transaction: Transaction {
+        Transaction(
+            id: id, accountID: accountId, type: type, kind: kind, status: status, amount: Money(cents: amountCents),
+            balanceAfter: balanceAfterCents.map(Money.init(cents:)), description: description, category: category, cardID: cardId,
+            transferID: transferId, counterpartyAccountNumber: counterpartyAccountNumber, declineReason: declineReason,
+            createdAt: createdAt)
+    }
+}
+
+
+/// Filters of a transaction listing; `nil` fields do not filter.
+public struct TransactionFilter: Sendable, Hashable {
+    public var status: TransactionStatus?
+    public var type: TransactionType?
+    public var category: String?
+    /// Inclusive lower bound of `created_at`.
+    public var from: Date?
+    /// Exclusive upper bound of `created_at`.
+    public var until: Date?
+    public var minAmount: Money?
+    public var maxAmount: Money?
+    /// Text the description contains (case-insensitive for ASCII).
+    public var text: String?
+    /// Restrict to one account (admin listings across accounts leave it `nil`).
+    public var accountID: AccountID?
+
+    /// Creates a filter.
+    public init(
+        status: TransactionStatus? = nil, type: TransactionType? = nil, category: String? = nil, from: Date? = nil,
+        until: Date? = nil, minAmount: Money? = nil, maxAmount: Money? = nil, text: String? = nil, accountID: AccountID? = nil
+    ) {
+        self.status = status
+        self.type = type
+        self.category = category
+        self.from = from
+        self.until = until
+        self.minAmount = minAmount
+        self.maxAmount = maxAmount
+        self.text = text
+        self.accountID = accountID
+    }
+}

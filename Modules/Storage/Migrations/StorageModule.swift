@@ -1,0 +1,53 @@
+public import GRDB
+
+/// Storage's own tables: the audit log and idempotency records. Always migrated first.
+public struct StorageModule: BankModule {
+    public var name: String { "storage" }
+
+    /// Creates the module value.
+    public init() {}
+
+    public func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("storage.v1.audit-log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at TEXT NOT NULL,
+                        actor_id TEXT,
+                        actor_role TEXT,
+                        action TEXT NOT NULL,
+                        target_type TEXT NOT NULL,
+                        target_id TEXT,
+                        ip TEXT,
+                        user_agent TEXT,
+                        request_id TEXT,
+                        details TEXT NOT NULL,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
+                    CREATE INDEX audit_log_action ON audit_log(action, id);
+                    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    """)
+        }
+        migrator.registerMigration("storage.v1.idempotency") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_records (
+                        scope TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        PRIMARY KEY (scope, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
+                    """)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "bankkit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "BankCore", targets: ["BankCore"]),
+        .library(name: "Sodium", targets: ["Sodium"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Identity", targets: ["Identity"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Transfers", targets: ["Transfers"]),
+        .library(name: "BankRuntime", targets: ["BankRuntime"]),
+        .executable(name: "bank-server", targets: ["BankServer"]),
+        .executable(name: "bankctl", targets: ["BankCtl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "CommandLineArguments"]),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+    ],
+    targets: [
+        // MARK: - Modules (libraries an integrator can import one by one)
+        .target(name: "BankCore", path: "Modules/BankCore"),
+        .systemLibrary(
+            name: "CSodium",
+            path: "Modules/CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(name: "Sodium", dependencies: ["CSodium"], path: "Modules/Sodium"),
+        .target(
+            name: "Storage",
+            dependencies: ["BankCore", "Sodium", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/Storage"
+        ),
+        .target(
+            name: "Identity",
+            dependencies: [
+                "BankCore", "Sodium", "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Modules/Identity"
+        ),
+        .target(
+            name: "Ledger",
+            dependencies: ["BankCore", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/Ledger"
+        ),
+        .target(
+            name: "Transfers",
+            dependencies: ["BankCore", "Storage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/Transfers"
+        ),
+        .target(
+            name: "BankRuntime",
+            dependencies: [
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Modules/BankRuntime"
+        ),
+
+        // MARK: - Apps
+        .executableTarget(
+            name: "BankServer",
+            dependencies: [
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "BankRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Apps/BankServer",
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        .executableTarget(
+            name: "BankCtl",
+            dependencies: [
+                "BankCore", "Storage", "Identity", "BankRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            path: "Apps/BankCtl"
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "BankCoreTests", dependencies: ["BankCore"]),
+        .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TransfersTests", dependencies: ["Transfers", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "BankServerTests",
+            dependencies: [
+                "BankServer", "BankRuntime", "BankCore", "Storage", "Identity", "Ledger", "Transfers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "BankCtlTests",
+            dependencies: ["BankCtl", "BankRuntime", "Identity", "Storage", "BankCore"]
+        ),
+    ]
+)
+
+// House settings, set once for every target we own.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}
