@@ -116,7 +116,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BankCtlTests",
-            dependencies: ["BankCtl", "BankRuntime", "Identity", "Storage", "BankCore"]
+            dependencies: [
+                "BankCtl", "BankRuntime", "Identity", "Storage", "BankCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// The source of "now" for a service; tests inject a fixed or stepping clock.
 public struct BankClock: Sendable {
@@ -25,4 +26,24 @@ public struct IDSource: Sendable {
 
     /// A new typed identifier.
     public func next<Tag>(_: Tag.Type = Tag.self) -> Identifier<Tag> { Identifier(uuid()) }
+}
+
+/// A clock that only moves when told to: for tests and simulations (lockout expiry, token expiry, statements).
+public final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+
+    /// Creates a clock stopped at `start`.
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) { current = Mutex(start) }
+
+    /// The current instant.
+    public var now: Date { current.withLock { $0 } }
+
+    /// Moves the clock forward.
+    public func advance(by interval: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(interval) } }
+
+    /// Sets the clock.
+    public func set(_ date: Date) { current.withLock { $0 = date } }
+
+    /// A ``BankClock`` reading this clock.
+    public var clock: BankClock { BankClock { [self] in self.now } }
 }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import BankCore
+import BankRuntime
+import Configuration
+import Foundation
+import GRDB
+import Identity
+import Storage
+import Testing
+
+@testable import BankCtl
+
+@Suite struct BankCtlTests {
+    let directory: String
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankctl-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    private func run(_ arguments: [String]) async throws {
+        var command = try BankCtl.parseAsRoot(arguments + ["--data-dir", directory])
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    private func openBank() async throws -> Bank {
+        let reader = try await BankConfiguration.reader(arguments: [], environment: [:], overrides: ["data.dir": .init(.string(directory), isSecret: false)])
+        return try await Bank.open(config: reader)
+    }
+
+    @Test func migrateCreatesTheDatabaseAndIsRepeatable() async throws {
+        try await run(["migrate"])
+        try await run(["migrate"])
+        #expect(FileManager.default.fileExists(atPath: directory + "/bank.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/secrets/jwt_key.b64"))
+    }
+
+    @Test func promoteThenLoginShowsTheNewRoleAndIsAudited() async throws {
+        let bank = try await openBank()
+        _ = try await bank.identity.signUp(
+            SignUpRequest(email: "Erin@Example.com", password: "a long enough password", firstName: "Erin", lastName: "Ops"), actor: .system)
+
+        try await run(["promote", "erin@example.com", "--role", "employee"])
+
+        let session = try await bank.identity.logIn(email: "erin@example.com", password: "a long enough password", actor: .system)
+        #expect(session.user.role == .employee)
+        let principal = try await bank.identity.authenticate(accessToken: session.accessToken)
+        #expect(principal.role == .employee)
+        let entries = try await bank.database.writer.read { db in
+            try bank.database.audit.list(db, filter: AuditFilter(action: "user.role_changed"), page: PageRequest())
+        }
+        #expect(entries.data.count == 1)
+        #expect(entries.data.first?.details == #"{"from":"member","to":"employee"}"#)
+        #expect(try await bank.database.verifyAuditChain().valid)
+    }
+
+    @Test func promoteOfAnUnknownEmailFailsWithAClearMessage() async throws {
+        await #expect {
+            try await run(["promote", "nobody@example.com", "--role", "admin"])
+        } throws: { error in
+            (error as? BankCtlError)?.description == "no user has the email address nobody@example.com"
+        }
+    }
+
+    @Test func promoteRejectsAnUnknownRole() {
+        #expect(throws: (any Error).self) { try BankCtl.parseAsRoot(["promote", "a@example.com", "--role", "superuser"]) }
+    }
+}
