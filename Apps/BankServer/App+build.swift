@@ -43,8 +43,10 @@ func buildRouter(bank: Bank, clock: BankClock = .live) throws -> Router<BankRequ
 }
 
 /// Closes the database after the HTTP server has drained (services stop in reverse order).
-struct DatabaseCloser: Service {
+struct DatabaseCloser: Service, CustomStringConvertible {
     let database: BankDatabase
+    /// ServiceLifecycle logs services by description: name it, and print nothing of what it holds.
+    var description: String { "DatabaseCloser" }
 
     func run() async throws {
         try? await gracefulShutdown()

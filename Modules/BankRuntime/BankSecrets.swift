@@ -7,13 +7,17 @@ import Sodium
 /// Each comes from configuration (`secrets.jwt_key`, `secrets.audit_key`, `secrets.card_key`, base64) or,
 /// on a local run with none configured, from a file under `<data.dir>/secrets/` that is generated
 /// once with mode 0600 and reused afterwards.
-public struct BankSecrets: Sendable {
+public struct BankSecrets: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// HMAC-SHA256 key of access tokens (32 bytes).
     public let jwtKey: [UInt8]
     /// BLAKE2b key of the audit chain (32 bytes).
     public let auditKey: [UInt8]
     /// secretbox key of card numbers (32 bytes).
     public let cardKey: [UInt8]
+
+    /// Never prints the keys.
+    public var description: String { "BankSecrets(<redacted>)" }
+    public var debugDescription: String { description }
 
     /// Loads or generates the secrets. - Throws: ``BankSecretsError`` for a malformed configured key.
     public static func load(config: ConfigReader, dataDirectory: String) throws -> BankSecrets {

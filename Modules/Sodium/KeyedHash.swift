@@ -1,7 +1,7 @@
 internal import CSodium
 
 /// BLAKE2b (`crypto_generichash`), keyed or not, with a 32-byte output.
-public struct KeyedHash: Sendable {
+public struct KeyedHash: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The output length: 32 bytes.
     public static let outputLength = Int(crypto_generichash_BYTES)
     /// The recommended key length: 32 bytes.
@@ -17,6 +17,10 @@ public struct KeyedHash: Sendable {
         _ = SodiumLibrary.ready
         self.key = key
     }
+
+    /// Never prints the key.
+    public var description: String { key.isEmpty ? "KeyedHash(unkeyed)" : "KeyedHash(key: <redacted>)" }
+    public var debugDescription: String { description }
 
     /// The 32-byte hash of `message`.
     public func hash(_ message: [UInt8]) -> [UInt8] {

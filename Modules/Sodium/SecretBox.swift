@@ -1,7 +1,7 @@
 internal import CSodium
 
 /// Authenticated symmetric encryption (`crypto_secretbox_easy`, XSalsa20-Poly1305) with a fresh random nonce per message.
-public struct SecretBox: Sendable {
+public struct SecretBox: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The key length: 32 bytes.
     public static let keyLength = Int(crypto_secretbox_KEYBYTES)
     private static let nonceLength = Int(crypto_secretbox_NONCEBYTES)
@@ -15,6 +15,10 @@ public struct SecretBox: Sendable {
         _ = SodiumLibrary.ready
         self.key = key
     }
+
+    /// Never prints the key.
+    public var description: String { "SecretBox(key: <redacted>)" }
+    public var debugDescription: String { description }
 
     /// A new random key.
     public static func generateKey() -> [UInt8] { SecureRandom.bytes(keyLength) }
