@@ -30,14 +30,16 @@ enum Problem {
         case let error as HTTPProblem:
             return (error.status, error.headers, body(status: error.status, code: error.code, title: error.status.reasonPhrase,
                                                       detail: error.detail, fieldErrors: error.fieldErrors, extensions: [:], requestID: requestID))
-        case is NIOTooManyBytesError:
-            return render(HTTPProblem.tooLarge, requestID: requestID)
-        case let error as HTTPError where error.status == .notFound:
-            return render(HTTPProblem.notFound, requestID: requestID)
-        case let error as HTTPError where error.status == .methodNotAllowed:
-            return render(HTTPProblem(status: .methodNotAllowed, code: "method_not_allowed", detail: "This method is not allowed here."), requestID: requestID)
-        case let error as HTTPError where error.status == .contentTooLarge:
-            return render(HTTPProblem.tooLarge, requestID: requestID)
+        case let error as any HTTPResponseError:
+            // Hummingbird's own refusals (no route, wrong method, body too large, unreadable request).
+            switch error.status {
+            case .notFound: return render(HTTPProblem.notFound, requestID: requestID)
+            case .contentTooLarge: return render(HTTPProblem.tooLarge, requestID: requestID)
+            case let status where status.code >= 500: return nil
+            case let status:
+                let code = status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+                return render(HTTPProblem(status: status, code: code, detail: "\(status.reasonPhrase)."), requestID: requestID)
+            }
         default:
             return nil
         }
