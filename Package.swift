@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "Identity", targets: ["Identity"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Transfers", targets: ["Transfers"]),
+        .library(name: "Cards", targets: ["Cards"]),
+        .library(name: "Statements", targets: ["Statements"]),
         .library(name: "BankRuntime", targets: ["BankRuntime"]),
         .executable(name: "bank-server", targets: ["BankServer"]),
         .executable(name: "bankctl", targets: ["BankCtl"]),
@@ -61,9 +63,19 @@ let package = Package(
             path: "Modules/Transfers"
         ),
         .target(
+            name: "Cards",
+            dependencies: ["BankCore", "Sodium", "Storage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/Cards"
+        ),
+        .target(
+            name: "Statements",
+            dependencies: ["BankCore", "Storage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/Statements"
+        ),
+        .target(
             name: "BankRuntime",
             dependencies: [
-                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers",
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -75,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "BankServer",
             dependencies: [
-                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "BankRuntime",
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "BankRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -103,6 +115,23 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TransfersTests", dependencies: ["Transfers", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "BankTestSupport",
+            dependencies: [
+                "BankCore", "Storage", "Ledger", "Transfers", "Cards", "Statements", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/BankTestSupport"
+        ),
+        .testTarget(
+            name: "CardsTests",
+            dependencies: ["BankTestSupport", "Cards", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "StatementsTests",
+            dependencies: [
+                "BankTestSupport", "Statements", "Cards", "Transfers", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "BankServerTests",
             dependencies: [

@@ -1,23 +1,27 @@
 public import BankCore
+public import Cards
 public import Configuration
 import Foundation
 public import Identity
 public import Ledger
 public import Sodium
 public import Storage
+public import Statements
 public import Transfers
 
 /// The composed bank: the database built from the modules this deployment uses, and the services
 /// built from it. `bank-server` and `bankctl` both start from here.
 public struct Bank: Sendable {
     /// The modules, in migration order.
-    public static let modules: [any BankModule] = [IdentityModule(), LedgerModule(), TransfersModule()]
+    public static let modules: [any BankModule] = [IdentityModule(), LedgerModule(), TransfersModule(), CardsModule()]
 
     public let settings: BankSettings
     public let database: BankDatabase
     public let identity: IdentityService
     public let ledger: LedgerService
     public let transfers: TransferService
+    public let cards: CardService
+    public let statements: StatementService
 
     /// Opens the bank described by `config`: creates the data directory, loads or generates the secrets,
     /// opens and migrates the database, and builds the services.
@@ -36,7 +40,11 @@ public struct Bank: Sendable {
             settings: settings, database: database,
             identity: IdentityService(database: database, tokens: tokens, hasher: hasher, clock: clock, ids: ids),
             ledger: ledger,
-            transfers: TransferService(database: database, ledger: ledger, clock: clock, ids: ids))
+            transfers: TransferService(database: database, ledger: ledger, clock: clock, ids: ids),
+            cards: CardService(
+                database: database, keys: try CardKeyRing(keys: secrets.cardKeys, indexKey: secrets.cardIndexKey), ledger: ledger,
+                clock: clock, ids: ids),
+            statements: StatementService(database: database, ledger: ledger))
     }
 
     /// Every ledger invariant and the audit chain, checked together.

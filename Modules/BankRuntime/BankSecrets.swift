@@ -2,18 +2,21 @@ public import Configuration
 import Foundation
 import Sodium
 
-/// The bank's secrets: the JWT signing key, the audit chain key and the card encryption key.
+/// The bank's secrets: the JWT signing key, the audit chain key, the card encryption keys and the card index key.
 ///
-/// Each comes from configuration (`secrets.jwt_key`, `secrets.audit_key`, `secrets.card_key`, base64) or,
-/// on a local run with none configured, from a file under `<data.dir>/secrets/` that is generated
-/// once with mode 0600 and reused afterwards.
+/// Each comes from configuration (`secrets.jwt_key`, `secrets.audit_key`, `secrets.card_key`,
+/// `secrets.card_index_key`, base64) or, on a local run with none configured, from a file under
+/// `<data.dir>/secrets/` that is generated once with mode 0600 and reused afterwards. Card key
+/// versions after the first live in `<data.dir>/secrets/card_key.v<N>.b64` (see `bankctl rotate-card-key`).
 public struct BankSecrets: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// HMAC-SHA256 key of access tokens (32 bytes).
     public let jwtKey: [UInt8]
     /// BLAKE2b key of the audit chain (32 bytes).
     public let auditKey: [UInt8]
-    /// secretbox key of card numbers (32 bytes).
-    public let cardKey: [UInt8]
+    /// secretbox keys of card numbers by version (32 bytes each); the highest version is current.
+    public let cardKeys: [Int: [UInt8]]
+    /// BLAKE2b key of the card numbers' uniqueness hash; it never rotates.
+    public let cardIndexKey: [UInt8]
 
     /// Never prints the keys.
     public var description: String { "BankSecrets(<redacted>)" }
@@ -31,7 +34,14 @@ public struct BankSecrets: Sendable, CustomStringConvertible, CustomDebugStringC
             }
             return try loadOrGenerate(path: (directory as NSString).appendingPathComponent("\(name).b64"))
         }
-        return BankSecrets(jwtKey: try key("jwt_key"), auditKey: try key("audit_key"), cardKey: try key("card_key"))
+        var cardKeys = [1: try key("card_key")]
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for file in files where file.hasPrefix("card_key.v") && file.hasSuffix(".b64") {
+            guard let version = Int(file.dropFirst("card_key.v".count).dropLast(".b64".count)), version > 1 else { continue }
+            cardKeys[version] = try loadOrGenerate(path: (directory as NSString).appendingPathComponent(file))
+        }
+        return BankSecrets(
+            jwtKey: try key("jwt_key"), auditKey: try key("audit_key"), cardKeys: cardKeys, cardIndexKey: try key("card_index_key"))
     }
 
     private static func loadOrGenerate(path: String) throws -> [UInt8] {

@@ -61,10 +61,7 @@ extension IdentityService {
         var validator = Validator()
         Self.checkPassword(new, field: "new_password", in: &validator)
         try validator.validate()
-        let record = try await database.writer.read { db in try UserRecord.fetchOne(db, key: principal.userID) }
-        guard let record, await hasher.verify(current, against: record.passwordHash) else {
-            throw IdentityError(.currentPasswordIncorrect, "The current password is incorrect.")
-        }
+        try await confirmPassword(principal, password: current)
         let newHash = try await hasher.hash(new)
         let now = clock.now()
         try await database.writer.write { db in
@@ -76,6 +73,15 @@ extension IdentityService {
             try database.audit.append(
                 AuditEvent(action: "auth.password_changed", targetType: "user", targetID: principal.userID.description),
                 by: actor, at: now, in: db)
+        }
+    }
+
+    /// Re-authenticates a logged-in user before a sensitive action (revealing a card number).
+    /// - Throws: ``IdentityError`` `current_password_incorrect`.
+    public func confirmPassword(_ principal: Principal, password: String) async throws {
+        let record = try await database.writer.read { db in try UserRecord.fetchOne(db, key: principal.userID) }
+        guard let record, await hasher.verify(password, against: record.passwordHash) else {
+            throw IdentityError(.currentPasswordIncorrect, "The password is incorrect.")
         }
     }
 

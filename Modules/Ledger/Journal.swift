@@ -102,18 +102,26 @@ package struct Journal: Sendable {
         return transactions
     }
 
+    /// Stores a declined debit (no postings, no balance change) with its reason code, and returns its id.
+    package func recordDecline(
+        _ account: Account, amount: Money, details: TransactionDetails, reason: String, at date: Date, in db: Database
+    ) throws -> TransactionID {
+        try insertTransaction(
+            account: account.id, type: .debit, status: .declined, amount: amount, balanceAfter: nil, details: details,
+            declineReason: reason, at: date, in: db
+        ).id
+    }
+
     /// Stores a declined debit (no postings, no balance change) and returns the error that reports it.
     package func decline(
         _ account: Account, amount: Money, details: TransactionDetails, reason: LedgerError.Code, at date: Date, in db: Database
     ) throws -> LedgerError {
-        let record = try insertTransaction(
-            account: account.id, type: .debit, status: .declined, amount: amount, balanceAfter: nil, details: details,
-            declineReason: reason.value, at: date, in: db)
+        let transactionID = try recordDecline(account, amount: amount, details: details, reason: reason.value, at: date, in: db)
         let detail =
             reason == .insufficientFunds
             ? "Debit of \(amount.cents) cents exceeds available balance of \(account.available.cents) cents."
             : "Debit of \(amount.cents) cents exceeds the account's daily limit."
-        return LedgerError(reason, detail, transactionID: record.id, requested: amount, available: account.available)
+        return LedgerError(reason, detail, transactionID: transactionID, requested: amount, available: account.available)
     }
 
     /// Why a debit of `amount` from `account` must be declined, if it must.

@@ -1,4 +1,5 @@
 import BankCore
+import Cards
 import Foundation
 import Hummingbird
 import Identity
@@ -8,6 +9,7 @@ import Ledger
 struct TransactionsController {
     let identity: IdentityService
     let ledger: LedgerService
+    let cards: CardService
     let idempotency: IdempotentResponder
 
     func addRoutes(to router: Router<BankRequestContext>) {
@@ -22,18 +24,25 @@ struct TransactionsController {
         let accountID: AccountID = try context.pathID("id")
         var request = request
         let (json, bytes) = try await request.jsonBodyAndBytes(context: context)
-        var fields = FieldReader(json, allowed: ["type", "amount_cents", "description", "category"])
+        var fields = FieldReader(json, allowed: ["type", "amount_cents", "description", "category", "card_id"])
         let type = fields.choice("type", as: TransactionType.self)
         let amount = fields.cents("amount_cents")
         let description = fields.string("description", required: false, maxLength: 1000)
         let category = fields.string("category", required: false, maxLength: 100)
+        let cardID = fields.uuid("card_id", required: false, as: CardID.self)
         try fields.validate()
+        if cardID != nil, type != .debit { throw ValidationError(field: "card_id", "a card pays debits only") }
         let movement = MovementRequest(amount: amount!, description: description, category: category)
         let actor = context.actor(request)
+        let scope = OwnerScope.owner(principal.userID)
         return try await idempotency.respond(to: request, body: bytes, context: context, status: .created, encode: { $0.json }) { hook in
-            switch type! {
-            case .credit: try await ledger.credit(accountID, movement, in: .owner(principal.userID), actor: actor, hook: hook)
-            case .debit: try await ledger.debit(accountID, movement, in: .owner(principal.userID), actor: actor, hook: hook)
+            switch (type!, cardID) {
+            case (.credit, _): try await ledger.credit(accountID, movement, in: scope, actor: actor, hook: hook)
+            case (.debit, nil): try await ledger.debit(accountID, movement, in: scope, actor: actor, hook: hook)
+            case (.debit, let card?):
+                try await cards.purchase(
+                    CardPurchase(cardID: card, amount: amount!, merchant: description, category: category), on: accountID, in: scope,
+                    actor: actor, hook: hook)
             }
         }
     }

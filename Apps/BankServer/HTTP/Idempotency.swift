@@ -26,9 +26,12 @@ struct IdempotentResponder: Sendable {
     private struct AlreadyStored: Error {}
 
     /// Runs `operation` once per key, answering `status` with `encode(value)` on success.
+    /// - Parameter store: what to keep for replays when it must differ from the live answer (an issued
+    ///   card's PAN and CVV are shown once and never stored).
     func respond<Value: Sendable>(
         to request: Request, body: [UInt8], context: BankRequestContext, status: HTTPResponse.Status,
-        encode: @escaping @Sendable (Value) -> JSON, operation: (TransactionHook<Value>?) async throws -> Value
+        encode: @escaping @Sendable (Value) -> JSON, store storedEncode: (@Sendable (Value) -> JSON)? = nil,
+        operation: (TransactionHook<Value>?) async throws -> Value
     ) async throws -> Response {
         guard let header = request.headers[.idempotencyKey] else {
             return .json(encode(try await operation(nil)), status: status)
@@ -50,7 +53,7 @@ struct IdempotentResponder: Sendable {
                 let response: StoredResponse
                 switch result {
                 case .success(let value):
-                    response = StoredResponse(status: Int(status.code), body: Data(encode(value).bytes))
+                    response = StoredResponse(status: Int(status.code), body: Data((storedEncode ?? encode)(value).bytes))
                 case .failure(let error):
                     guard let (status, _, bytes) = Problem.render(error, requestID: requestID) else { return }
                     response = StoredResponse(status: Int(status.code), body: Data(bytes))

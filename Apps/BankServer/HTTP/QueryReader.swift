@@ -13,7 +13,7 @@ struct QueryReader {
         self.parameters = parameters
     }
 
-    private mutating func fail(_ key: String, _ message: String) { errors.append(FieldError(field: key, message: message)) }
+    fileprivate mutating func fail(_ key: String, _ message: String) { errors.append(FieldError(field: key, message: message)) }
 
     /// A non-empty string parameter.
     mutating func string(_ key: String, maxLength: Int = 200) -> String? {
@@ -71,4 +71,9 @@ struct QueryReader {
     func validate() throws {
         if !errors.isEmpty { throw ValidationError(errors) }
     }
+}
+
+extension QueryReader {
+    /// Records that a required parameter is missing.
+    mutating func require(_ key: String) { fail(key, "is required") }
 }

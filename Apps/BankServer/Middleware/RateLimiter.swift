@@ -15,6 +15,7 @@ final class RateLimiter: Sendable {
         static let login = Rule(name: "login", limit: 20, window: 60)
         static let signup = Rule(name: "signup", limit: 20, window: 600)
         static let refresh = Rule(name: "refresh", limit: 60, window: 60)
+        static let reveal = Rule(name: "reveal", limit: 5, window: 300)
     }
 
     private struct Window {

@@ -1,0 +1,58 @@
+import BankCore
+import Hummingbird
+import Identity
+import Statements
+
+/// `/accounts/{id}/statements`, its CSV form, and `/accounts/{id}/summary`.
+struct StatementsController {
+    let identity: IdentityService
+    let statements: StatementService
+
+    func addRoutes(to router: Router<BankRequestContext>) {
+        let group = router.group("accounts/:id").add(middleware: AuthMiddleware(identity: identity))
+        group.get("statements", use: show)
+        group.get("statements/{period}.csv", use: csv)
+        group.get("summary", use: summary)
+    }
+
+    @Sendable func show(_ request: Request, context: BankRequestContext) async throws -> Response {
+        let principal = try context.require(.member)
+        let accountID: AccountID = try context.pathID("id")
+        var query = QueryReader(request)
+        let year = query.integer("year")
+        let month = query.integer("month")
+        if year == nil { query.require("year") }
+        if month == nil { query.require("month") }
+        try query.validate()
+        let period = try StatementPeriod(year: Int(clamping: year!), month: Int(clamping: month!))
+        return .json(try await statements.statement(for: accountID, period: period, in: .owner(principal.userID)).json)
+    }
+
+    @Sendable func csv(_ request: Request, context: BankRequestContext) async throws -> Response {
+        let principal = try context.require(.member)
+        let accountID: AccountID = try context.pathID("id")
+        let text = context.parameters.get("period") ?? ""
+        let parts = text.split(separator: "-")
+        guard text.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]) else {
+            throw ValidationError(field: "period", "must be YYYY-MM")
+        }
+        let statement = try await statements.statement(for: accountID, period: try StatementPeriod(year: year, month: month), in: .owner(principal.userID))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"statement-\(statement.accountNumber)-\(statement.period).csv\"",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: statement.csv)))
+    }
+
+    @Sendable func summary(_ request: Request, context: BankRequestContext) async throws -> Response {
+        let principal = try context.require(.member)
+        let accountID: AccountID = try context.pathID("id")
+        var query = QueryReader(request)
+        let year = query.integer("year")
+        if year == nil { query.require("year") }
+        try query.validate()
+        return .json(try await statements.summary(for: accountID, year: Int(clamping: year!), in: .owner(principal.userID)).json)
+    }
+}

@@ -1,0 +1,135 @@
+public import BankCore
+import Foundation
+import GRDB
+public import Ledger
+import Sodium
+public import Storage
+
+/// Debit cards: issuance, the masked view, freeze and unfreeze, the audited reveal, and purchases.
+///
+/// The PAN exists in clear only in memory: the database holds its secretbox ciphertext, the key
+/// version, the last four digits and a keyed hash; the CVV is generated, returned once and dropped.
+public struct CardService: Sendable {
+    let database: BankDatabase
+    let keys: CardKeyRing
+    let ledger: LedgerService
+    let clock: BankClock
+    let ids: IDSource
+
+    /// Cards last three years.
+    public static let validityYears = 3
+
+    /// Creates the service over a database migrated with ``CardsModule``; `ledger` must share it.
+    public init(database: BankDatabase, keys: CardKeyRing, ledger: LedgerService, clock: BankClock = .live, ids: IDSource = .live) {
+        self.database = database
+        self.keys = keys
+        self.ledger = ledger
+        self.clock = clock
+        self.ids = ids
+    }
+
+    /// Issues a debit card on an open account: one live (active or frozen) card per account.
+    /// - Parameters:
+    ///   - holder: the name embossed on the card.
+    ///   - hook: runs in the issuing transaction with the outcome (an idempotency record, say).
+    /// - Throws: `account_not_found`, `account_frozen`, `account_closed`, ``CardError`` `card_exists`.
+    public func issue(
+        for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, hook: TransactionHook<IssuedCard>? = nil
+    ) async throws -> IssuedCard {
+        let now = clock.now()
+        let journal = ledger.journal
+        let expiry = Calendar.utcGregorian.dateComponents([.year, .month], from: now)
+        return try await database.writer.write { db in
+            let account = try journal.account(accountID, in: scope, db: db)
+            try journal.requireOpen(account)
+            guard try CardRecord.filter(Column("account_id") == accountID && Column("status") != CardStatus.cancelled.rawValue).fetchCount(db) == 0
+            else { throw CardError(.cardExists, "Account \(account.number) already has a card; cancel or replace it first.") }
+            var pan = PAN.generate()
+            while try CardRecord.filter(Column("pan_hash") == keys.indexHash(of: pan)).fetchCount(db) > 0 { pan = PAN.generate() }
+            let sealed = keys.seal(pan)
+            let record = CardRecord(
+                id: ids.next(), accountId: accountID, ownerId: account.ownerID, panCiphertext: sealed.ciphertext, keyVersion: sealed.version,
+                panHash: keys.indexHash(of: pan), lastFour: String(pan.suffix(4)), brand: "visa", expiryMonth: expiry.month!,
+                expiryYear: expiry.year! + Self.validityYears, cardholderName: holder.uppercased(), status: .active, createdAt: now,
+                updatedAt: now)
+            try record.insert(db)
+            try database.audit.append(
+                AuditEvent(action: "card.issued", targetType: "card", targetID: record.id.description,
+                           details: ["account_id": accountID.description, "last_four": record.lastFour]),
+                by: actor, at: now, in: db)
+            let issued = IssuedCard(card: record.card, pan: pan, cvv: SecureRandom.digits(3))
+            try hook?.run(db, .success(issued))
+            return issued
+        }
+    }
+
+    /// The cards of an account, newest first, masked. - Throws: `account_not_found`.
+    public func cards(of accountID: AccountID, in scope: OwnerScope) async throws -> [Card] {
+        let journal = ledger.journal
+        return try await database.writer.read { db in
+            _ = try journal.account(accountID, in: scope, db: db)
+            return try CardRecord.filter(Column("account_id") == accountID).order(Column("created_at").desc, Column("rowid").desc)
+                .fetchAll(db).map(\.card)
+        }
+    }
+
+    /// One card visible in `scope`. - Throws: ``CardError`` `card_not_found`.
+    public func card(_ id: CardID, in scope: OwnerScope) async throws -> Card {
+        try await database.writer.read { db in try Self.record(id, in: scope, db: db).card }
+    }
+
+    /// Freezes an active card: purchases are declined until it is unfrozen. Freezing a frozen card changes nothing.
+    public func freeze(_ id: CardID, in scope: OwnerScope, actor: Actor) async throws -> Card {
+        try await setStatus(id, to: .frozen, allowedFrom: [.active, .frozen], action: "card.frozen", in: scope, actor: actor)
+    }
+
+    /// Unfreezes a frozen card. Unfreezing an active card changes nothing; a cancelled card stays cancelled.
+    public func unfreeze(_ id: CardID, in scope: OwnerScope, actor: Actor) async throws -> Card {
+        try await setStatus(id, to: .active, allowedFrom: [.active, .frozen], action: "card.unfrozen", in: scope, actor: actor)
+    }
+
+    /// Cancels a card for good (replacement, account closure).
+    public func cancel(_ id: CardID, in scope: OwnerScope, actor: Actor) async throws -> Card {
+        try await setStatus(id, to: .cancelled, allowedFrom: [.active, .frozen, .cancelled], action: "card.cancelled", in: scope, actor: actor)
+    }
+
+    /// The full number of a card, audited. The caller must have re-authenticated the user first.
+    /// - Throws: ``CardError`` `card_not_found`; ``CardKeyError`` when the ciphertext does not open.
+    public func reveal(_ id: CardID, in scope: OwnerScope, actor: Actor) async throws -> RevealedCard {
+        let now = clock.now()
+        return try await database.writer.write { db in
+            let record = try Self.record(id, in: scope, db: db)
+            let pan = try keys.open(record.panCiphertext, version: record.keyVersion)
+            try database.audit.append(
+                AuditEvent(action: "card.revealed", targetType: "card", targetID: id.description, details: ["last_four": record.lastFour]),
+                by: actor, at: now, in: db)
+            return RevealedCard(cardID: id, pan: pan, expiryMonth: record.expiryMonth, expiryYear: record.expiryYear)
+        }
+    }
+
+    private func setStatus(
+        _ id: CardID, to status: CardStatus, allowedFrom: Set<CardStatus>, action: String, in scope: OwnerScope, actor: Actor
+    ) async throws -> Card {
+        let now = clock.now()
+        return try await database.writer.write { db in
+            var record = try Self.record(id, in: scope, db: db)
+            guard allowedFrom.contains(record.status) else {
+                throw CardError(.invalidCardState, "The card is \(record.status.rawValue); it cannot become \(status.rawValue).")
+            }
+            guard record.status != status else { return record.card }
+            let previous = record.status
+            record.status = status
+            record.updatedAt = now
+            try record.update(db)
+            try database.audit.append(
+                AuditEvent(action: action, targetType: "card", targetID: id.description, details: ["from": previous.rawValue]),
+                by: actor, at: now, in: db)
+            return record.card
+        }
+    }
+
+    static func record(_ id: CardID, in scope: OwnerScope, db: Database) throws -> CardRecord {
+        guard let record = try CardRecord.fetchOne(db, key: id), scope.allows(record.ownerId) else { throw CardError.notFound(id) }
+        return record
+    }
+}

@@ -1,0 +1,81 @@
+public import BankCore
+public import Foundation
+import GRDB
+
+/// Whether a card can pay.
+public enum CardStatus: String, Sendable, Codable, CaseIterable {
+    case active
+    /// Temporarily blocked by its holder; purchases are declined `card_inactive`.
+    case frozen
+    /// For good (replaced, or the account closed).
+    case cancelled
+}
+
+/// A debit card as everyone but its issuance and reveal sees it: only the last four digits.
+public struct Card: Sendable, Hashable {
+    public let id: CardID
+    public let accountID: AccountID
+    public let ownerID: UserID
+    public let lastFour: String
+    public let brand: String
+    public let expiryMonth: Int
+    public let expiryYear: Int
+    public let cardholderName: String
+    public let status: CardStatus
+    public let createdAt: Date
+
+    /// `•••• 4242`.
+    public var masked: String { "•••• \(lastFour)" }
+}
+
+/// What issuance hands back once: the card, its full number and its CVV. Neither is shown again
+/// by issuance; the PAN can be revealed later with the password, the CVV never.
+public struct IssuedCard: Sendable {
+    public let card: Card
+    /// The 16-digit card number.
+    public let pan: String
+    /// The 3-digit security code; never stored.
+    public let cvv: String
+}
+
+/// The full number and expiry of a card, for an audited, re-authenticated reveal.
+public struct RevealedCard: Sendable, Hashable {
+    public let cardID: CardID
+    public let pan: String
+    public let expiryMonth: Int
+    public let expiryYear: Int
+}
+
+struct CardRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "cards"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: CardID
+    var accountId: AccountID
+    var ownerId: UserID
+    var panCiphertext: Data
+    var keyVersion: Int
+    var panHash: String
+    var lastFour: String
+    var brand: String
+    var expiryMonth: Int
+    var expiryYear: Int
+    var cardholderName: String
+    var status: CardStatus
+    var createdAt: Date
+    var updatedAt: Date
+
+    var card: Card {
+        Card(
+            id: id, accountID: accountId, ownerID: ownerId, lastFour: lastFour, brand: brand, expiryMonth: expiryMonth,
+            expiryYear: expiryYear, cardholderName: cardholderName, status: status, createdAt: createdAt)
+    }
+
+    /// Whether the card is past the end of its expiry month (UTC).
+    func isExpired(at date: Date) -> Bool {
+        let components = Calendar.utcGregorian.dateComponents([.year, .month], from: date)
+        guard let year = components.year, let month = components.month else { return false }
+        return (year, month) > (expiryYear, expiryMonth)
+    }
+}

@@ -1,0 +1,69 @@
+package import BankCore
+package import Foundation
+package import GRDB
+
+/// Credits and debits of one period.
+package struct PeriodTotals: Sendable {
+    package var credits: Money
+    package var debits: Money
+    package var postedCount: Int
+    package var declinedCount: Int
+}
+
+/// Read-side primitives over one account's history in a time range, for statements and summaries.
+/// Callers run them inside one read transaction so that all figures come from one snapshot.
+extension Journal {
+    /// The account's balance just before `date`: the sum of its postings dated earlier.
+    package func balance(of account: AccountID, before date: Date, in db: Database) throws -> Money {
+        Money(
+            cents: try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ? AND created_at < ?",
+                arguments: [account, date]) ?? 0)
+    }
+
+    /// The account's transactions (posted and declined) in `from ..< until`, oldest first.
+    package func transactions(of account: AccountID, from: Date, until: Date, in db: Database) throws -> [Transaction] {
+        try TransactionRecord.fetchAll(
+            db, sql: "SELECT * FROM transactions WHERE account_id = ? AND created_at >= ? AND created_at < ? ORDER BY seq",
+            arguments: [account, from, until]
+        ).map(\.transaction)
+    }
+
+    /// Posted credits and debits, and counts, in `from ..< until`.
+    package func totals(of account: AccountID, from: Date, until: Date, in db: Database) throws -> PeriodTotals {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(CASE WHEN status = 'posted' AND type = 'credit' THEN amount_cents END), 0) AS credits,
+                       COALESCE(SUM(CASE WHEN status = 'posted' AND type = 'debit' THEN amount_cents END), 0) AS debits,
+                       COUNT(CASE WHEN status = 'posted' THEN 1 END) AS posted,
+                       COUNT(CASE WHEN status = 'declined' THEN 1 END) AS declined
+                FROM transactions WHERE account_id = ? AND created_at >= ? AND created_at < ?
+                """, arguments: [account, from, until])!
+        return PeriodTotals(
+            credits: Money(cents: row["credits"]), debits: Money(cents: row["debits"]), postedCount: row["posted"], declinedCount: row["declined"])
+    }
+
+    /// Posted debits in `from ..< until` grouped by category (`nil` for uncategorised), largest total first.
+    package func spendingByCategory(of account: AccountID, from: Date, until: Date, in db: Database) throws -> [(category: String?, total: Money, count: Int)] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT category, SUM(amount_cents) AS total, COUNT(*) AS count FROM transactions
+                WHERE account_id = ? AND status = 'posted' AND type = 'debit' AND created_at >= ? AND created_at < ?
+                GROUP BY category ORDER BY total DESC, category
+                """, arguments: [account, from, until]
+        ).map { (category: $0["category"], total: Money(cents: $0["total"]), count: $0["count"]) }
+    }
+
+    /// The `limit` largest posted debits in `from ..< until`.
+    package func largestDebits(of account: AccountID, from: Date, until: Date, limit: Int, in db: Database) throws -> [Transaction] {
+        try TransactionRecord.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM transactions WHERE account_id = ? AND status = 'posted' AND type = 'debit'
+                AND created_at >= ? AND created_at < ? ORDER BY amount_cents DESC, seq LIMIT ?
+                """, arguments: [account, from, until, limit]
+        ).map(\.transaction)
+    }
+}
