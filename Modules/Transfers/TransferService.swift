@@ -41,7 +41,10 @@ public struct TransferService: Sendable {
             let target: Account
             switch request.to {
             case .account(let id): target = try journal.account(id, in: .any, db: db)
-            case .number(let number): target = try journal.account(number: number, db: db)
+            case .number(let number):
+                // By number only open accounts exist, exactly as lookup answers: a transfer must not reveal a closed number.
+                target = try journal.account(number: number, db: db)
+                guard target.status == .open else { throw LedgerError(.accountNotFound, "No open account with number \(number).") }
             }
             guard source.id != target.id else { throw TransferError(.sameAccount, "A transfer needs two different accounts.") }
             try journal.requireOpen(source)

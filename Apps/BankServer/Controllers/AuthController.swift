@@ -1,4 +1,5 @@
 import BankCore
+import Foundation
 import Hummingbird
 import Identity
 
@@ -40,6 +41,7 @@ struct AuthController {
         let email = fields.string("email", maxLength: 254)
         let password = fields.string("password", maxLength: 1024)
         try fields.validate()
+        try rateLimiter.check(.loginPerEmail, key: "\(context.clientIP ?? "-")|\(email!.trimmingCharacters(in: .whitespaces).lowercased())")
         let session = try await identity.logIn(email: email!, password: password!, actor: context.actor(request))
         return .json(session.json)
     }

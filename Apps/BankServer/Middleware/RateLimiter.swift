@@ -13,6 +13,8 @@ final class RateLimiter: Sendable {
         let window: TimeInterval
 
         static let login = Rule(name: "login", limit: 20, window: 60)
+        /// Per client and email: keyed by both, so an attacker elsewhere cannot spend the victim's budget.
+        static let loginPerEmail = Rule(name: "login-email", limit: 10, window: 60)
         static let signup = Rule(name: "signup", limit: 20, window: 600)
         static let refresh = Rule(name: "refresh", limit: 60, window: 60)
         static let reveal = Rule(name: "reveal", limit: 5, window: 300)

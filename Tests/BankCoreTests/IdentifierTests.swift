@@ -1,0 +1,70 @@
+import BankCore
+import Foundation
+import Testing
+
+@Suite struct IdentifierTests {
+    private let uuidString = "0F8FAD5B-D9CB-469F-A165-70867728950E"
+
+    @Test func descriptionIsTheLowercaseUUID() throws {
+        let id = try #require(UserID(uuidString))
+        #expect(id.description == "0f8fad5b-d9cb-469f-a165-70867728950e")
+        #expect(id.uuid == UUID(uuidString: uuidString))
+    }
+
+    @Test func parsingAcceptsAnyCaseAndRejectsNonUUIDs() {
+        #expect(AccountID(uuidString) == AccountID(uuidString.lowercased()))
+        #expect(AccountID("") == nil)
+        #expect(AccountID("not-a-uuid") == nil)
+        #expect(AccountID("0f8fad5b-d9cb-469f-a165-70867728950") == nil)
+    }
+
+    @Test func encodesAsALowercaseStringAndDecodesAnyCase() throws {
+        let id = try #require(TransferID(uuidString))
+        let data = try JSONEncoder().encode([id])
+        #expect(String(decoding: data, as: UTF8.self) == #"["0f8fad5b-d9cb-469f-a165-70867728950e"]"#)
+        let decoded = try JSONDecoder().decode([TransferID].self, from: Data(#"["\#(uuidString)"]"#.utf8))
+        #expect(decoded == [id])
+    }
+
+    @Test func decodingANonUUIDStringFails() {
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([UserID].self, from: Data(#"["nope"]"#.utf8)) }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([UserID].self, from: Data("[42]".utf8)) }
+    }
+
+    @Test func idSourceMintsTypedIdentifiersFromItsClosure() {
+        let fixed = UUID(uuidString: uuidString)!
+        let source = IDSource { fixed }
+        let account: AccountID = source.next()
+        #expect(account.uuid == fixed)
+        #expect(IDSource.live.next(UserTag.self) != IDSource.live.next(UserTag.self))
+    }
+
+    @Test func manualClockMovesOnlyWhenTold() {
+        let start = Date(timeIntervalSince1970: 1_000)
+        let manual = ManualClock(start)
+        let clock = manual.clock
+        #expect(clock.now() == start)
+        manual.advance(by: 90)
+        #expect(clock.now() == Date(timeIntervalSince1970: 1_090))
+        manual.set(Date(timeIntervalSince1970: 5))
+        #expect(manual.now == Date(timeIntervalSince1970: 5))
+    }
+
+    @Test func ownerScopeAllowsOnlyTheOwnerOrEveryone() throws {
+        let ada = try #require(UserID(uuidString))
+        let bob = UserID(UUID())
+        #expect(OwnerScope.owner(ada).allows(ada))
+        #expect(!OwnerScope.owner(ada).allows(bob))
+        #expect(!OwnerScope.owner(ada).allows(nil))
+        #expect(OwnerScope.any.allows(bob))
+        #expect(OwnerScope.any.allows(nil))
+    }
+
+    @Test func actorWithPrincipalKeepsTheRequestContext() throws {
+        let actor = Actor(principal: nil, ip: "10.0.0.1", userAgent: "tests", requestID: "req-1")
+        let principal = Principal(userID: try #require(UserID(uuidString)), role: .admin)
+        let acting = actor.with(principal: principal)
+        #expect(acting == Actor(principal: principal, ip: "10.0.0.1", userAgent: "tests", requestID: "req-1"))
+        #expect(Actor.system.principal == nil)
+    }
+}
