@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Transfers", targets: ["Transfers"]),
         .library(name: "Cards", targets: ["Cards"]),
         .library(name: "Statements", targets: ["Statements"]),
+        .library(name: "ServiceRequests", targets: ["ServiceRequests"]),
+        .library(name: "Admin", targets: ["Admin"]),
         .library(name: "BankRuntime", targets: ["BankRuntime"]),
         .executable(name: "bank-server", targets: ["BankServer"]),
         .executable(name: "bankctl", targets: ["BankCtl"]),
@@ -73,9 +75,20 @@ let package = Package(
             path: "Modules/Statements"
         ),
         .target(
+            name: "ServiceRequests",
+            dependencies: ["BankCore", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/ServiceRequests"
+        ),
+        .target(
+            name: "Admin",
+            dependencies: ["BankCore", "Storage", "Identity", "Ledger", "ServiceRequests", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Modules/Admin"
+        ),
+        .target(
             name: "BankRuntime",
             dependencies: [
-                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements",
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "ServiceRequests", "Admin",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -87,7 +100,8 @@ let package = Package(
         .executableTarget(
             name: "BankServer",
             dependencies: [
-                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "BankRuntime",
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "ServiceRequests", "Admin",
+                "BankRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -36,11 +36,14 @@ func buildRouter(bank: Bank, clock: BankClock = .live) throws -> Router<BankRequ
     MetaController(database: bank.database, openAPIDocument: try MetaController.loadDocument()).addRoutes(to: router)
     AuthController(identity: bank.identity, rateLimiter: rateLimiter).addRoutes(to: router)
     ProfileController(identity: bank.identity).addRoutes(to: router)
-    AccountsController(identity: bank.identity, ledger: bank.ledger).addRoutes(to: router)
+    AccountsController(identity: bank.identity, ledger: bank.ledger, idempotency: idempotency).addRoutes(to: router)
     TransactionsController(identity: bank.identity, ledger: bank.ledger, cards: bank.cards, idempotency: idempotency).addRoutes(to: router)
     TransfersController(identity: bank.identity, transfers: bank.transfers, idempotency: idempotency).addRoutes(to: router)
     CardsController(identity: bank.identity, cards: bank.cards, rateLimiter: rateLimiter, idempotency: idempotency).addRoutes(to: router)
     StatementsController(identity: bank.identity, statements: bank.statements).addRoutes(to: router)
+    ServiceRequestsController(identity: bank.identity, requests: bank.requests, cards: bank.cards).addRoutes(to: router)
+    EmployeeController(identity: bank.identity, requests: bank.requests).addRoutes(to: router)
+    AdminController(identity: bank.identity, admin: bank.admin).addRoutes(to: router)
     return router
 }
 

@@ -1,3 +1,4 @@
+public import Admin
 public import BankCore
 public import Cards
 public import Configuration
@@ -6,6 +7,7 @@ public import Identity
 public import Ledger
 public import Sodium
 public import Storage
+public import ServiceRequests
 public import Statements
 public import Transfers
 
@@ -13,7 +15,9 @@ public import Transfers
 /// built from it. `bank-server` and `bankctl` both start from here.
 public struct Bank: Sendable {
     /// The modules, in migration order.
-    public static let modules: [any BankModule] = [IdentityModule(), LedgerModule(), TransfersModule(), CardsModule()]
+    public static let modules: [any BankModule] = [
+        IdentityModule(), LedgerModule(), TransfersModule(), CardsModule(), ServiceRequestsModule(),
+    ]
 
     public let settings: BankSettings
     public let database: BankDatabase
@@ -22,6 +26,8 @@ public struct Bank: Sendable {
     public let transfers: TransferService
     public let cards: CardService
     public let statements: StatementService
+    public let requests: ServiceRequestService
+    public let admin: AdminService
 
     /// Opens the bank described by `config`: creates the data directory, loads or generates the secrets,
     /// opens and migrates the database, and builds the services.
@@ -35,16 +41,18 @@ public struct Bank: Sendable {
         let secrets = try BankSecrets.load(config: config, dataDirectory: settings.dataDirectory)
         let database = try BankDatabase(path: settings.databasePath, modules: modules, auditKey: secrets.auditKey)
         let tokens = try await TokenIssuer(secret: secrets.jwtKey, clock: clock)
+        let identity = IdentityService(database: database, tokens: tokens, hasher: hasher, clock: clock, ids: ids)
         let ledger = LedgerService(database: database, clock: clock, ids: ids)
+        let cards = CardService(
+            database: database, keys: try CardKeyRing(keys: secrets.cardKeys, indexKey: secrets.cardIndexKey), ledger: ledger, clock: clock, ids: ids)
+        let requests = ServiceRequestService(
+            database: database, effects: BankServiceRequestEffects(database: database, identity: identity, ledger: ledger, cards: cards),
+            clock: clock, ids: ids)
         return Bank(
-            settings: settings, database: database,
-            identity: IdentityService(database: database, tokens: tokens, hasher: hasher, clock: clock, ids: ids),
-            ledger: ledger,
-            transfers: TransferService(database: database, ledger: ledger, clock: clock, ids: ids),
-            cards: CardService(
-                database: database, keys: try CardKeyRing(keys: secrets.cardKeys, indexKey: secrets.cardIndexKey), ledger: ledger,
-                clock: clock, ids: ids),
-            statements: StatementService(database: database, ledger: ledger))
+            settings: settings, database: database, identity: identity, ledger: ledger,
+            transfers: TransferService(database: database, ledger: ledger, clock: clock, ids: ids), cards: cards,
+            statements: StatementService(database: database, ledger: ledger), requests: requests,
+            admin: AdminService(database: database, identity: identity, ledger: ledger, requests: requests))
     }
 
     /// Every ledger invariant and the audit chain, checked together.

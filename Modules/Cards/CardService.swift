@@ -1,6 +1,6 @@
 public import BankCore
-import Foundation
-import GRDB
+package import Foundation
+package import GRDB
 public import Ledger
 import Sodium
 public import Storage
@@ -37,30 +37,48 @@ public struct CardService: Sendable {
         for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, hook: TransactionHook<IssuedCard>? = nil
     ) async throws -> IssuedCard {
         let now = clock.now()
-        let journal = ledger.journal
-        let expiry = Calendar.utcGregorian.dateComponents([.year, .month], from: now)
         return try await database.writer.write { db in
-            let account = try journal.account(accountID, in: scope, db: db)
-            try journal.requireOpen(account)
-            guard try CardRecord.filter(Column("account_id") == accountID && Column("status") != CardStatus.cancelled.rawValue).fetchCount(db) == 0
-            else { throw CardError(.cardExists, "Account \(account.number) already has a card; cancel or replace it first.") }
-            var pan = PAN.generate()
-            while try CardRecord.filter(Column("pan_hash") == keys.indexHash(of: pan)).fetchCount(db) > 0 { pan = PAN.generate() }
-            let sealed = keys.seal(pan)
-            let record = CardRecord(
-                id: ids.next(), accountId: accountID, ownerId: account.ownerID, panCiphertext: sealed.ciphertext, keyVersion: sealed.version,
-                panHash: keys.indexHash(of: pan), lastFour: String(pan.suffix(4)), brand: "visa", expiryMonth: expiry.month!,
-                expiryYear: expiry.year! + Self.validityYears, cardholderName: holder.uppercased(), status: .active, createdAt: now,
-                updatedAt: now)
-            try record.insert(db)
-            try database.audit.append(
-                AuditEvent(action: "card.issued", targetType: "card", targetID: record.id.description,
-                           details: ["account_id": accountID.description, "last_four": record.lastFour]),
-                by: actor, at: now, in: db)
-            let issued = IssuedCard(card: record.card, pan: pan, cvv: SecureRandom.digits(3))
+            let issued = try issue(for: accountID, holder: holder, in: scope, actor: actor, at: now, db: db)
             try hook?.run(db, .success(issued))
             return issued
         }
+    }
+
+    /// Issues a card inside the caller's write transaction (replacements apply it with their own state change).
+    package func issue(for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, at now: Date, db: Database) throws -> IssuedCard {
+        let journal = ledger.journal
+        let account = try journal.account(accountID, in: scope, db: db)
+        try journal.requireOpen(account)
+        guard try CardRecord.filter(Column("account_id") == accountID && Column("status") != CardStatus.cancelled.rawValue).fetchCount(db) == 0
+        else { throw CardError(.cardExists, "Account \(account.number) already has a card; cancel or replace it first.") }
+        var pan = PAN.generate()
+        while try CardRecord.filter(Column("pan_hash") == keys.indexHash(of: pan)).fetchCount(db) > 0 { pan = PAN.generate() }
+        let sealed = keys.seal(pan)
+        let expiry = Calendar.utcGregorian.dateComponents([.year, .month], from: now)
+        let record = CardRecord(
+            id: ids.next(), accountId: accountID, ownerId: account.ownerID, panCiphertext: sealed.ciphertext, keyVersion: sealed.version,
+            panHash: keys.indexHash(of: pan), lastFour: String(pan.suffix(4)), brand: "visa", expiryMonth: expiry.month!,
+            expiryYear: expiry.year! + Self.validityYears, cardholderName: holder.uppercased(), status: .active, createdAt: now, updatedAt: now)
+        try record.insert(db)
+        try database.audit.append(
+            AuditEvent(action: "card.issued", targetType: "card", targetID: record.id.description,
+                       details: ["account_id": accountID.description, "last_four": record.lastFour]),
+            by: actor, at: now, in: db)
+        return IssuedCard(card: record.card, pan: pan, cvv: SecureRandom.digits(3))
+    }
+
+    /// Cancels a live card and issues its successor on the same account with the same holder, inside the caller's transaction.
+    /// - Throws: ``CardError`` `card_not_found`, `invalid_card_state` (already cancelled); the failures of issuance.
+    package func replace(_ id: CardID, in scope: OwnerScope, actor: Actor, at now: Date, db: Database) throws -> IssuedCard {
+        let old = try setStatus(id, to: .cancelled, allowedFrom: [.active, .frozen], action: "card.cancelled", in: scope, actor: actor, at: now, db: db)
+        return try issue(for: old.accountID, holder: old.cardholderName, in: scope, actor: actor, at: now, db: db)
+    }
+
+    /// The card `id` in `scope` when it can be replaced (active or frozen). - Throws: `card_not_found`, `invalid_card_state`.
+    package func replaceableCard(_ id: CardID, in scope: OwnerScope, db: Database) throws -> Card {
+        let record = try Self.record(id, in: scope, db: db)
+        guard record.status != .cancelled else { throw CardError(.invalidCardState, "The card is already cancelled.") }
+        return record.card
     }
 
     /// The cards of an account, newest first, masked. - Throws: `account_not_found`.
@@ -112,20 +130,27 @@ public struct CardService: Sendable {
     ) async throws -> Card {
         let now = clock.now()
         return try await database.writer.write { db in
-            var record = try Self.record(id, in: scope, db: db)
-            guard allowedFrom.contains(record.status) else {
-                throw CardError(.invalidCardState, "The card is \(record.status.rawValue); it cannot become \(status.rawValue).")
-            }
-            guard record.status != status else { return record.card }
-            let previous = record.status
-            record.status = status
-            record.updatedAt = now
-            try record.update(db)
-            try database.audit.append(
-                AuditEvent(action: action, targetType: "card", targetID: id.description, details: ["from": previous.rawValue]),
-                by: actor, at: now, in: db)
-            return record.card
+            try setStatus(id, to: status, allowedFrom: allowedFrom, action: action, in: scope, actor: actor, at: now, db: db)
         }
+    }
+
+    private func setStatus(
+        _ id: CardID, to status: CardStatus, allowedFrom: Set<CardStatus>, action: String, in scope: OwnerScope, actor: Actor, at now: Date,
+        db: Database
+    ) throws -> Card {
+        var record = try Self.record(id, in: scope, db: db)
+        guard allowedFrom.contains(record.status) else {
+            throw CardError(.invalidCardState, "The card is \(record.status.rawValue); it cannot become \(status.rawValue).")
+        }
+        guard record.status != status else { return record.card }
+        let previous = record.status
+        record.status = status
+        record.updatedAt = now
+        try record.update(db)
+        try database.audit.append(
+            AuditEvent(action: action, targetType: "card", targetID: id.description, details: ["from": previous.rawValue]),
+            by: actor, at: now, in: db)
+        return record.card
     }
 
     static func record(_ id: CardID, in scope: OwnerScope, db: Database) throws -> CardRecord {

@@ -154,7 +154,7 @@ extension IdentityService {
         validator.check((12...128).contains(password.count), field, "must be 12 to 128 characters")
     }
 
-    static func checkName(_ name: String, field: String, in validator: inout Validator) {
+    package static func checkName(_ name: String, field: String, in validator: inout Validator) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         validator.check(
             (1...100).contains(trimmed.count) && !trimmed.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) },

@@ -1,6 +1,6 @@
 public import BankCore
-import Foundation
-import GRDB
+package import Foundation
+package import GRDB
 import Storage
 
 /// Changes to a profile; `nil` fields stay as they are. Email and role are not writable here.
@@ -43,6 +43,24 @@ extension IdentityService {
                 by: actor, at: now, in: db)
             return record.user
         }
+    }
+
+    /// Changes a user's legal name inside the caller's transaction (an approved name-change request).
+    /// - Throws: `ValidationError`; ``IdentityError`` `user_not_found`.
+    package func rename(_ userID: UserID, firstName: String, lastName: String, actor: Actor, at now: Date, db: Database) throws -> User {
+        var validator = Validator()
+        Self.checkName(firstName, field: "first_name", in: &validator)
+        Self.checkName(lastName, field: "last_name", in: &validator)
+        try validator.validate()
+        guard var record = try UserRecord.fetchOne(db, key: userID) else { throw IdentityError(.userNotFound, "No user with id \(userID).") }
+        record.firstName = firstName.trimmingCharacters(in: .whitespaces)
+        record.lastName = lastName.trimmingCharacters(in: .whitespaces)
+        record.updatedAt = now
+        try record.update(db)
+        try database.audit.append(
+            AuditEvent(action: "profile.updated", targetType: "user", targetID: userID.description, details: ["fields": "first_name,last_name"]),
+            by: actor, at: now, in: db)
+        return record.user
     }
 
     /// Gives the user with `email` a new role (the `bankctl promote` use case). Audited.

@@ -127,3 +127,31 @@ private final class DecoyHash: Sendable {
     var value: String? { storage.withLock { $0 } }
     func store(_ hash: String) { storage.withLock { $0 = hash } }
 }
+
+/// Org-wide user figures for the admin view.
+public struct UserStats: Sendable, Hashable {
+    public let users: Int
+    public let members: Int
+    public let employees: Int
+    public let admins: Int
+    /// Users whose lockout has not ended yet.
+    public let lockedUsers: Int
+}
+
+extension IdentityService {
+    /// Counts of users by role, and of users locked out now.
+    public func stats() async throws -> UserStats {
+        let now = clock.now()
+        return try await database.writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS users, COUNT(CASE WHEN role = 'member' THEN 1 END) AS members,
+                           COUNT(CASE WHEN role = 'employee' THEN 1 END) AS employees, COUNT(CASE WHEN role = 'admin' THEN 1 END) AS admins,
+                           COUNT(CASE WHEN locked_until > ? THEN 1 END) AS locked
+                    FROM users
+                    """, arguments: [now])!
+            return UserStats(users: row["users"], members: row["members"], employees: row["employees"], admins: row["admins"], lockedUsers: row["locked"])
+        }
+    }
+}

@@ -25,11 +25,13 @@ package struct TransactionDetails: Sendable {
     package var cardID: CardID?
     package var transferID: TransferID?
     package var counterpartyAccountNumber: String?
+    package var reverses: TransactionID?
 
     package init(
         kind: TransactionKind, description: String, category: String? = nil, cardID: CardID? = nil, transferID: TransferID? = nil,
-        counterpartyAccountNumber: String? = nil
+        counterpartyAccountNumber: String? = nil, reverses: TransactionID? = nil
     ) {
+        self.reverses = reverses
         self.kind = kind
         self.description = description
         self.category = category
@@ -149,7 +151,7 @@ package struct Journal: Sendable {
             seq: nil, id: ids.next(), accountId: account, type: type, kind: details.kind, status: status, amountCents: amount.cents,
             balanceAfterCents: balanceAfter?.cents, description: details.description, category: details.category,
             cardId: details.cardID, transferId: details.transferID, counterpartyAccountNumber: details.counterpartyAccountNumber,
-            declineReason: declineReason, createdAt: date)
+            declineReason: declineReason, createdAt: date, reversesTransactionId: details.reverses)
         try record.insert(db)
         return record
     }

@@ -22,6 +22,8 @@ public struct LedgerError: BankError, Equatable {
         public static let accountClosed = Code(value: "account_closed", kind: .conflict)
         /// Only an account at zero balance can be closed (409).
         public static let balanceNotZero = Code(value: "balance_not_zero", kind: .conflict)
+        /// Only a posted withdrawal or card purchase, not yet reversed, can be reversed (422).
+        public static let transactionNotReversible = Code(value: "transaction_not_reversible", kind: .invalid)
         /// The movement would overflow a balance (422).
         public static let amountOverflow = Code(value: "amount_overflow", kind: .invalid)
     }

@@ -1,4 +1,5 @@
 public import BankCore
+import Foundation
 import GRDB
 import Storage
 
@@ -43,6 +44,40 @@ extension LedgerService {
             return LedgerIntegrity(
                 postingsSum: Money(cents: sum), unbalancedEntries: unbalanced, mismatchedAccounts: mismatched,
                 negativeAccounts: negative, accountsChecked: count)
+        }
+    }
+}
+
+/// Org-wide ledger figures for the admin view.
+public struct LedgerStats: Sendable, Hashable {
+    /// Member accounts, and how many are open.
+    public let accounts: Int
+    public let openAccounts: Int
+    /// The sum of member balances: what the bank holds for its members.
+    public let moneyHeld: Money
+    /// Posted member transactions since the start of the UTC day, and the sum of their amounts.
+    public let transactionsToday: Int
+    public let volumeToday: Money
+}
+
+extension LedgerService {
+    /// Counts and sums across member accounts, with "today" in UTC.
+    public func stats() async throws -> LedgerStats {
+        let dayStart = Calendar.utcGregorian.startOfDay(for: clock.now())
+        return try await database.writer.read { db in
+            let accounts = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS count, COUNT(CASE WHEN status = 'open' THEN 1 END) AS open, COALESCE(SUM(balance_cents), 0) AS held
+                    FROM accounts WHERE system_code IS NULL
+                    """)!
+            let today = try Row.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) AS count, COALESCE(SUM(amount_cents), 0) AS volume FROM transactions WHERE status = 'posted' AND created_at >= ?",
+                arguments: [dayStart])!
+            return LedgerStats(
+                accounts: accounts["count"], openAccounts: accounts["open"], moneyHeld: Money(cents: accounts["held"]),
+                transactionsToday: today["count"], volumeToday: Money(cents: today["volume"]))
         }
     }
 }

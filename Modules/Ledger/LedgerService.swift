@@ -24,7 +24,10 @@ public struct LedgerService: Sendable {
     // MARK: - Accounts
 
     /// Opens an account with a new unique 10-digit number. - Throws: `ValidationError` for a bad nickname.
-    public func openAccount(owner: UserID, type: AccountType, nickname: String? = nil, actor: Actor) async throws -> Account {
+    /// - Parameter hook: runs in the same transaction with the new account (an idempotency record, say).
+    public func openAccount(
+        owner: UserID, type: AccountType, nickname: String? = nil, actor: Actor, hook: TransactionHook<Account>? = nil
+    ) async throws -> Account {
         var validator = Validator()
         if let nickname { Self.checkText(nickname, field: "nickname", maxLength: 50, in: &validator) }
         try validator.validate()
@@ -41,6 +44,7 @@ public struct LedgerService: Sendable {
                 AuditEvent(action: "account.opened", targetType: "account", targetID: record.id.description,
                            details: ["type": type.rawValue, "owner_id": owner.description]),
                 by: actor, at: now, in: db)
+            try hook?.run(db, .success(record.account!))
             return record.account!
         }
     }
@@ -91,15 +95,10 @@ public struct LedgerService: Sendable {
     public func close(_ id: AccountID, in scope: OwnerScope, actor: Actor) async throws -> Account {
         let now = clock.now()
         return try await database.writer.write { db in
-            let account = try journal.account(id, in: scope, db: db)
-            guard account.status != .closed else { throw LedgerError(.accountClosed, "Account \(account.number) is already closed.") }
-            guard account.balance == .zero else {
-                throw LedgerError(.balanceNotZero, "Account \(account.number) holds \(account.balance.cents) cents; only an empty account can be closed.")
-            }
-            try db.execute(sql: "UPDATE accounts SET status = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
+            let closed = try journal.close(id, in: scope, at: now, db: db)
             try database.audit.append(
                 AuditEvent(action: "account.closed", targetType: "account", targetID: id.description), by: actor, at: now, in: db)
-            return try journal.account(id, in: scope, db: db)
+            return closed
         }
     }
 

@@ -7,6 +7,7 @@ import Ledger
 struct AccountsController {
     let identity: IdentityService
     let ledger: LedgerService
+    let idempotency: IdempotentResponder
 
     func addRoutes(to router: Router<BankRequestContext>) {
         let group = router.group("accounts").add(middleware: AuthMiddleware(identity: identity))
@@ -21,12 +22,15 @@ struct AccountsController {
     @Sendable func open(_ request: Request, context: BankRequestContext) async throws -> Response {
         let principal = try context.require(.member)
         var request = request
-        var fields = FieldReader(try await request.jsonBody(context: context), allowed: ["account_type", "nickname"])
+        let (json, bytes) = try await request.jsonBodyAndBytes(context: context)
+        var fields = FieldReader(json, allowed: ["account_type", "nickname"])
         let type = fields.choice("account_type", as: AccountType.self)
         let nickname = fields.string("nickname", required: false, maxLength: 200)
         try fields.validate()
-        let account = try await ledger.openAccount(owner: principal.userID, type: type!, nickname: nickname, actor: context.actor(request))
-        return .json(account.json, status: .created)
+        let actor = context.actor(request)
+        return try await idempotency.respond(to: request, body: bytes, context: context, status: .created, encode: { $0.json }) { hook in
+            try await ledger.openAccount(owner: principal.userID, type: type!, nickname: nickname, actor: actor, hook: hook)
+        }
     }
 
     @Sendable func list(_ request: Request, context: BankRequestContext) async throws -> Response {

@@ -12,8 +12,9 @@ extension Request {
     mutating func jsonBodyAndBytes(context: BankRequestContext) async throws -> (json: JSON, bytes: [UInt8]) {
         let bytes = try await rawBody(context: context)
         guard !bytes.isEmpty else { throw HTTPProblem.malformed("the body is empty") }
-        guard let type = headers[.contentType]?.lowercased(),
-            type.hasPrefix("application/json") || (type.hasPrefix("application/") && type.contains("+json"))
+        // The media type without parameters: application/json, or a structured-syntax application/…+json.
+        guard let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+            mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
         else { throw HTTPProblem.unsupportedMediaType }
         do {
             return (try JSON.parse(bytes), bytes)
@@ -34,23 +35,48 @@ extension Request {
 /// Members not in `allowed` are refused (no mass assignment of `role`, `balance_cents`, `status`, …).
 struct FieldReader {
     private let members: [(String, JSON)]
+    /// Prepended to field names in errors (`details.` for a nested object).
+    private let prefix: String
     private(set) var errors: [FieldError] = []
 
-    init(_ json: JSON, allowed: Set<String>) {
+    init(_ json: JSON, allowed: Set<String>, prefix: String = "") {
+        self.prefix = prefix
         guard case .object(let members) = json else {
             self.members = []
-            errors.append(FieldError(field: "body", message: "must be a JSON object"))
+            isObject = false
+            errors.append(FieldError(field: prefix.isEmpty ? "body" : String(prefix.dropLast()), message: "must be a JSON object"))
             return
         }
         self.members = members
         for (key, _) in members where !allowed.contains(key) {
-            errors.append(FieldError(field: key, message: "is not a known field"))
+            errors.append(FieldError(field: prefix + key, message: "is not a known field"))
         }
     }
 
     private func value(_ key: String) -> JSON? { members.first { $0.0 == key }?.1 }
 
-    private mutating func fail(_ key: String, _ message: String) { errors.append(FieldError(field: key, message: message)) }
+    /// Once the body is not an object at all, that is the only problem worth reporting.
+    private var isObject = true
+
+    private mutating func fail(_ key: String, _ message: String) {
+        if isObject { errors.append(FieldError(field: prefix + key, message: message)) }
+    }
+
+    /// A nested object member, read with its own allowed fields; its problems join this reader's.
+    mutating func object(_ key: String, required: Bool = true) -> JSON? {
+        switch value(key) {
+        case .object?: return value(key)
+        case nil, .null?:
+            if required { fail(key, "is required") }
+            return nil
+        case let other?:
+            fail(key, "must be an object, not a \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// Adds another reader's problems (a nested object's) to this one's.
+    mutating func merge(_ other: FieldReader) { errors += other.errors }
 
     /// A string member; `nil` (and an error if `required`) when missing or null.
     mutating func string(_ key: String, required: Bool = true, maxLength: Int = 1000) -> String? {

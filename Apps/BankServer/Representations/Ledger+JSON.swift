@@ -39,6 +39,7 @@ extension Transaction {
             ("balance_after_cents", .cents(balanceAfter)), ("description", .string(description)), ("category", .string(category)),
             ("card_id", .id(cardID)), ("transfer_id", .id(transferID)),
             ("counterparty_account_number", .string(counterpartyAccountNumber)), ("decline_reason", .string(declineReason)),
+            ("reverses_transaction_id", .id(reversesTransactionID)),
             ("currency", .string("USD")), ("created_at", .time(createdAt)),
         ])
     }

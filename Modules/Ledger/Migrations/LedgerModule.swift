@@ -81,5 +81,14 @@ public struct LedgerModule: BankModule {
                         VALUES ('00000000-0000-0000-0000-0000000ca4d0', 'external:card-network', 'system', CURRENT_TIMESTAMP);
                     """)
         }
+        migrator.registerMigration("ledger.v2.reversals") { db in
+            // A reversal names the debit it reverses; the unique index makes "reversed at most once" a schema fact.
+            try db.execute(
+                sql: """
+                    ALTER TABLE transactions ADD COLUMN reverses_transaction_id TEXT REFERENCES transactions(id);
+                    CREATE UNIQUE INDEX transactions_one_reversal ON transactions(reverses_transaction_id)
+                        WHERE reverses_transaction_id IS NOT NULL;
+                    """)
+        }
     }
 }

@@ -42,6 +42,8 @@ public struct Transaction: Sendable, Hashable {
     /// Why it was declined (`insufficient_funds`), for declined transactions.
     public let declineReason: String?
     public let createdAt: Date
+    /// The debit this reversal gives back, for reversals.
+    public let reversesTransactionID: TransactionID?
 }
 
 struct TransactionRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
@@ -64,6 +66,7 @@ struct TransactionRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     var counterpartyAccountNumber: String?
     var declineReason: String?
     var createdAt: Date
+    var reversesTransactionId: TransactionID?
 
 
     var transaction: Transaction {
@@ -71,7 +74,7 @@ struct TransactionRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
             id: id, accountID: accountId, type: type, kind: kind, status: status, amount: Money(cents: amountCents),
             balanceAfter: balanceAfterCents.map(Money.init(cents:)), description: description, category: category, cardID: cardId,
             transferID: transferId, counterpartyAccountNumber: counterpartyAccountNumber, declineReason: declineReason,
-            createdAt: createdAt)
+            createdAt: createdAt, reversesTransactionID: reversesTransactionId)
     }
 }
 
