@@ -1,5 +1,5 @@
 # BankKit: two commands for a newcomer.
-#   make run   installs what is missing, builds, and serves the bank on http://127.0.0.1:8080 (data in ./data)
+#   make run   installs what is missing, builds, seeds the demo bank once, and serves it on http://127.0.0.1:8080 (data in ./data)
 #   make test  installs what is missing, builds, and runs every test
 .PHONY: run test build deps
 
@@ -7,6 +7,7 @@ APT_PACKAGES := libsqlite3-dev libsodium-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 run: build
+	.build/debug/bankctl seed --demo
 	.build/debug/bank-server
 
 test: deps

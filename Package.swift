@@ -147,6 +147,20 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ServiceRequestsTests",
+            dependencies: [
+                "BankRuntime", "ServiceRequests", "Cards", "Identity", "Ledger", "Storage", "BankCore", "Sodium",
+                .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: [
+                "BankRuntime", "Admin", "ServiceRequests", "Cards", "Identity", "Ledger", "Storage", "BankCore", "Sodium",
+                .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
             name: "BankServerTests",
             dependencies: [
                 "BankServer", "BankRuntime", "BankCore", "Storage", "Identity", "Ledger", "Transfers",
@@ -160,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "BankCtlTests",
             dependencies: [
-                "BankCtl", "BankRuntime", "Identity", "Storage", "BankCore",
+                "BankCtl", "BankRuntime", "Identity", "Storage", "BankCore", "Cards", "Ledger", "Admin", "ServiceRequests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "GRDB", package: "GRDB.swift"),

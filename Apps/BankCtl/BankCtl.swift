@@ -6,11 +6,11 @@ import ArgumentParser
 struct BankCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bankctl",
-        abstract: "Administer a BankKit database: migrate it, promote users.",
+        abstract: "Administer a BankKit database: seed a demo bank, promote users, verify integrity, rotate card keys.",
         discussion: """
             bankctl reads the same configuration as bank-server (command-line options, then the environment,
             then Config/bankkit.json), so `DATA_DIR=./demo bankctl …` works on the database that
             `DATA_DIR=./demo bank-server` serves.
             """,
-        subcommands: [Migrate.self, Promote.self])
+        subcommands: [Seed.self, Promote.self, Verify.self, RotateCardKey.self, Users.self, Migrate.self])
 }

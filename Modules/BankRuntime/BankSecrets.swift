@@ -44,6 +44,15 @@ public struct BankSecrets: Sendable, CustomStringConvertible, CustomDebugStringC
             jwtKey: try key("jwt_key"), auditKey: try key("audit_key"), cardKeys: cardKeys, cardIndexKey: try key("card_index_key"))
     }
 
+    /// Generates the next card key version into `<data.dir>/secrets/card_key.v<N>.b64` and returns N.
+    /// The next ``load(config:dataDirectory:)`` makes it current.
+    public static func addCardKeyVersion(config: ConfigReader, dataDirectory: String) throws -> Int {
+        let next = (try load(config: config, dataDirectory: dataDirectory).cardKeys.keys.max() ?? 1) + 1
+        let directory = (dataDirectory as NSString).appendingPathComponent("secrets")
+        _ = try loadOrGenerate(path: (directory as NSString).appendingPathComponent("card_key.v\(next).b64"))
+        return next
+    }
+
     private static func loadOrGenerate(path: String) throws -> [UInt8] {
         let manager = FileManager.default
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BankCore
 import BankRuntime
 import Configuration
 
@@ -7,11 +8,15 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The data directory (default: $DATA_DIR, else ./data).")
     var dataDirectory: String?
 
-    /// Opens the bank this configuration describes, creating and migrating its database if needed.
-    func openBank() async throws -> Bank {
+    /// The configuration: the environment and Config/bankkit.json, with `--data-dir` on top.
+    func config() async throws -> ConfigReader {
         var overrides: [AbsoluteConfigKey: ConfigValue] = [:]
         if let dataDirectory { overrides["data.dir"] = ConfigValue(.string(dataDirectory), isSecret: false) }
-        let reader = try await BankConfiguration.reader(arguments: [], overrides: overrides)
-        return try await Bank.open(config: reader)
+        return try await BankConfiguration.reader(arguments: [], overrides: overrides)
+    }
+
+    /// Opens the bank this configuration describes, creating and migrating its database if needed.
+    func openBank(clock: BankClock = .live) async throws -> Bank {
+        try await Bank.open(config: try await config(), clock: clock)
     }
 }
