@@ -1,17 +1,19 @@
 # BankKit: two commands for a newcomer.
 #   make run   installs what is missing, builds, seeds the demo bank once, and serves it on http://127.0.0.1:8080 (data in ./data)
-#   make test  installs what is missing, builds, and runs every test
+#   make test  installs what is missing, builds, runs every test, and a smoke run of the load benchmark
 .PHONY: run test build deps
 
-APT_PACKAGES := libsqlite3-dev libsodium-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libsodium-dev pkg-config wrk curl python3
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 run: build
 	.build/debug/bankctl seed --demo
 	.build/debug/bank-server
 
+# The load benchmark's smoke run goes before the tests, so that the test runner's summary closes the output.
 test: deps
 	swift build --build-tests
+	Benchmarks/load/run.sh --smoke
 	swift test --skip-build
 
 build: deps

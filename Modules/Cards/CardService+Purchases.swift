@@ -32,7 +32,7 @@ extension CardService {
         try MovementRequest(amount: purchase.amount, description: purchase.merchant, category: purchase.category).validate()
         let now = clock.now()
         let journal = ledger.journal
-        let outcome: Result<Transaction, any Error> = try await database.writer.write { db in
+        let outcome: Result<Transaction, any Error> = try await database.write { db in
             let account = try journal.account(accountID, in: scope, db: db)
             guard let card = try CardRecord.fetchOne(db, key: purchase.cardID), card.accountId == accountID else {
                 throw CardError.notFound(purchase.cardID)

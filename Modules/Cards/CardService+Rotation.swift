@@ -25,7 +25,7 @@ extension CardService {
     public func rekeyBatch(limit: Int = 500, actor: Actor) async throws -> RekeyProgress {
         let current = keys.currentVersion
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             let batch = try CardRecord.filter(Column("key_version") < current).order(Column("rowid")).limit(limit).fetchAll(db)
             for var record in batch {
                 let sealed = keys.seal(try keys.open(record.panCiphertext, version: record.keyVersion))

@@ -37,7 +37,7 @@ public struct CardService: Sendable {
         for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, hook: TransactionHook<IssuedCard>? = nil
     ) async throws -> IssuedCard {
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             let issued = try issue(for: accountID, holder: holder, in: scope, actor: actor, at: now, db: db)
             try hook?.run(db, .success(issued))
             return issued
@@ -115,7 +115,7 @@ public struct CardService: Sendable {
     /// - Throws: ``CardError`` `card_not_found`; ``CardKeyError`` when the ciphertext does not open.
     public func reveal(_ id: CardID, in scope: OwnerScope, actor: Actor) async throws -> RevealedCard {
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             let record = try Self.record(id, in: scope, db: db)
             let pan = try keys.open(record.panCiphertext, version: record.keyVersion)
             try database.audit.append(
@@ -129,7 +129,7 @@ public struct CardService: Sendable {
         _ id: CardID, to status: CardStatus, allowedFrom: Set<CardStatus>, action: String, in scope: OwnerScope, actor: Actor
     ) async throws -> Card {
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             try setStatus(id, to: status, allowedFrom: allowedFrom, action: action, in: scope, actor: actor, at: now, db: db)
         }
     }

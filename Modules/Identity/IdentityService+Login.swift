@@ -44,7 +44,7 @@ extension IdentityService {
         let principal = Principal(userID: record.id, role: .member)
         let refresh: (SessionID, String)
         do {
-            refresh = try await database.writer.write { db in
+            refresh = try await database.write { db in
                 try record.insert(db)
                 try database.audit.append(
                     AuditEvent(action: "user.signup", targetType: "user", targetID: record.id.description),
@@ -70,7 +70,7 @@ extension IdentityService {
         }
         guard let record = found else {
             _ = await hasher.verify(password, against: try await decoyHash())
-            try await database.writer.write { db in
+            try await database.write { db in
                 _ = try database.audit.append(
                     AuditEvent(action: "auth.login_failed", targetType: "user", targetID: nil, details: ["reason": "unknown_email"]),
                     by: actor, at: now, in: db)
@@ -86,7 +86,7 @@ extension IdentityService {
             throw IdentityError.invalidCredentials
         }
         guard record.status == "active" else { throw IdentityError(.userDisabled, "This user is disabled.") }
-        let (sessionID, refreshToken) = try await database.writer.write { db in
+        let (sessionID, refreshToken) = try await database.write { db in
             try db.execute(
                 sql: "UPDATE users SET failed_login_count = 0, lockout_count = 0, locked_until = NULL WHERE id = ?",
                 arguments: [record.id])
@@ -101,7 +101,7 @@ extension IdentityService {
     /// Ends a user's lockout early (an employee's or admin's action). - Throws: ``IdentityError`` `user_not_found`.
     public func unlock(_ userID: UserID, actor: Actor) async throws -> User {
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             guard var record = try UserRecord.fetchOne(db, key: userID) else {
                 throw IdentityError(.userNotFound, "No user with id \(userID).")
             }
@@ -116,7 +116,7 @@ extension IdentityService {
     }
 
     private func recordFailedLogin(_ userID: UserID, actor: Actor, at now: Date) async throws {
-        try await database.writer.write { db in
+        try await database.write { db in
             guard var record = try UserRecord.fetchOne(db, key: userID) else { return }
             record.failedLoginCount += 1
             var details = ["failed_login_count": String(record.failedLoginCount)]

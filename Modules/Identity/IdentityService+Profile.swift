@@ -27,7 +27,7 @@ extension IdentityService {
         if case .some(.some(let phone)) = update.phone { Self.checkPhone(phone, in: &validator) }
         try validator.validate()
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             guard var record = try UserRecord.fetchOne(db, key: userID) else {
                 throw IdentityError(.userNotFound, "No user with id \(userID).")
             }
@@ -68,7 +68,7 @@ extension IdentityService {
     public func setRole(email: String, to role: Role, actor: Actor) async throws -> User {
         let normalized = Self.normalize(email: email)
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             guard var record = try UserRecord.filter(Column("email") == normalized).fetchOne(db) else {
                 throw IdentityError(.userNotFound, "No user with email \(normalized).")
             }

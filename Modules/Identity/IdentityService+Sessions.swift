@@ -11,7 +11,7 @@ extension IdentityService {
         let hash = tokenHash.hexHash(refreshToken)
         let now = clock.now()
         enum Outcome { case rotated(UserRecord, SessionID, String), reused }
-        let outcome: Outcome = try await database.writer.write { db in
+        let outcome: Outcome = try await database.write { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -48,7 +48,7 @@ extension IdentityService {
     public func logOut(_ principal: Principal, actor: Actor) async throws {
         guard let sessionID = principal.sessionID else { return }
         let now = clock.now()
-        try await database.writer.write { db in
+        try await database.write { db in
             try revokeSession(sessionID, reason: "logout", at: now, in: db)
             try database.audit.append(
                 AuditEvent(action: "auth.logout", targetType: "session", targetID: sessionID.description), by: actor, at: now, in: db)
@@ -64,7 +64,7 @@ extension IdentityService {
         try await confirmPassword(principal, password: current)
         let newHash = try await hasher.hash(new)
         let now = clock.now()
-        try await database.writer.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [newHash, now, principal.userID])
             try db.execute(

@@ -44,7 +44,7 @@ extension LedgerService {
     ) async throws -> Transaction {
         try request.validate()
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             let account = try journal.account(id, in: scope, db: db)
             try journal.requireOpen(account)
             let details = TransactionDetails(kind: .deposit, description: request.description ?? "Deposit", category: request.category)
@@ -78,7 +78,7 @@ extension LedgerService {
         _ id: AccountID, amount: Money, details: TransactionDetails, counterparty: SystemAccount, in scope: OwnerScope, actor: Actor,
         at now: Date, hook: TransactionHook<Transaction>?
     ) async throws -> Transaction {
-        let outcome: Result<Transaction, LedgerError> = try await database.writer.write { db in
+        let outcome: Result<Transaction, LedgerError> = try await database.write { db in
             let account = try journal.account(id, in: scope, db: db)
             try journal.requireOpen(account)
             if let reason = try journal.declineReason(for: account, amount: amount, at: now, in: db) {

@@ -32,7 +32,7 @@ public struct LedgerService: Sendable {
         if let nickname { Self.checkText(nickname, field: "nickname", maxLength: 50, in: &validator) }
         try validator.validate()
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             var number = Self.newAccountNumber()
             while try AccountRecord.filter(Column("number") == number).fetchCount(db) > 0 { number = Self.newAccountNumber() }
             let record = AccountRecord(
@@ -94,7 +94,7 @@ public struct LedgerService: Sendable {
     /// Closes an account at zero balance. - Throws: `account_not_found`, `balance_not_zero`, `account_closed`.
     public func close(_ id: AccountID, in scope: OwnerScope, actor: Actor) async throws -> Account {
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             let closed = try journal.close(id, in: scope, at: now, db: db)
             try database.audit.append(
                 AuditEvent(action: "account.closed", targetType: "account", targetID: id.description), by: actor, at: now, in: db)

@@ -1,5 +1,5 @@
 public import BankCore
-public import Foundation
+import Foundation
 import GRDB
 public import Storage
 
@@ -31,7 +31,7 @@ public struct ServiceRequestService: Sendable {
         }
         try validator.validate()
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             try effects.check(details, member: member, in: db)
             let record = ServiceRequestRecord(id: ids.next(), member: member, details: details, at: now)
             try record.insert(db)
@@ -108,7 +108,7 @@ public struct ServiceRequestService: Sendable {
     /// Marks a completed request's one-time result as seen; `true` only for the first caller.
     public func claimFirstView(of id: ServiceRequestID, member: UserID) async throws -> Bool {
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             try db.execute(
                 sql: "UPDATE service_requests SET result_viewed_at = ? WHERE id = ? AND member_id = ? AND status = 'completed' AND result_viewed_at IS NULL",
                 arguments: [now, id, member])
@@ -118,10 +118,10 @@ public struct ServiceRequestService: Sendable {
 
     private func transition(
         _ id: ServiceRequestID, in scope: OwnerScope, to status: ServiceRequestStatus, action: String, actor: Actor,
-        _ change: @Sendable (inout ServiceRequestRecord, Database) throws -> Void
+        _ change: @escaping @Sendable (inout ServiceRequestRecord, Database) throws -> Void
     ) async throws -> ServiceRequest {
         let now = clock.now()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             var record = try Self.record(id, in: scope, db: db)
             guard record.status == .pending else {
                 throw ServiceRequestError(.invalidTransition, "The request is \(record.status.rawValue); only a pending request can become \(status.rawValue).")

@@ -14,6 +14,7 @@ public struct BankDatabase: Sendable {
     public let idempotency: IdempotencyStore
     /// The modules whose tables this database holds, in migration order.
     public let moduleNames: [String]
+    private let groupCommit: GroupCommit
 
     /// Opens (creating if needed) the database file at `path` and migrates it for `modules`.
     ///
@@ -50,6 +51,16 @@ public struct BankDatabase: Sendable {
         self.audit = try AuditLog(key: auditKey)
         self.idempotency = IdempotencyStore()
         self.moduleNames = all.map(\.name)
+        self.groupCommit = GroupCommit(writer: writer)
+    }
+
+    /// Runs one use case's writes: in a savepoint of the next group transaction, answered after it commits.
+    ///
+    /// Use cases that arrive while a commit is in flight share the next transaction and its fsync.
+    /// `work` must do all its reads and writes through `db` and nothing else; if it throws, only its own
+    /// changes roll back and the error reaches the caller.
+    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await groupCommit.write(work)
     }
 
     /// The `synchronous` pragma in force on the writer connection (2 = FULL).

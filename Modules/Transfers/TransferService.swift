@@ -36,7 +36,7 @@ public struct TransferService: Sendable {
         }
         let now = clock.now()
         let journal = ledger.journal
-        let outcome: Result<Transfer, LedgerError> = try await database.writer.write { db in
+        let outcome: Result<Transfer, LedgerError> = try await database.write { db in
             let source = try journal.account(request.from, in: scope, db: db)
             let target: Account
             switch request.to {

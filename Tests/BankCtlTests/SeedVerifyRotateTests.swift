@@ -82,7 +82,7 @@ import Testing
             try db.execute(sql: "DROP TRIGGER audit_log_append_only_update")
             try db.execute(sql: #"UPDATE audit_log SET details = '{"forged":"1"}' WHERE id = 5"#)
         }
-        try await queue.close()
+        try queue.close()
 
         await #expect(throws: ExitCode(1)) { try await run(["verify"]) }
         let bank = try await openBank()

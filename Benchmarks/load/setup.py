@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Creates members and funded accounts through the API for the load benchmark, or checks the money afterwards.
+
+  setup.py create BASE_URL DATA_FILE [--members N] [--accounts-per-member K] [--deposit CENTS]
+  setup.py check  DATABASE_FILE EXPECTED_TOTAL_CENTS
+
+The data file has one line per account: "<access token> <account id>" (members own several lines).
+"""
+import json
+import sqlite3
+import sys
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+
+def call(base, method, path, body=None, token=None, key=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", "Bearer " + token)
+    if key:
+        request.add_header("idempotency-key", key)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def create(base, data_file, members, per_member, deposit):
+    def member(index):
+        email = f"load-{index}@bench.bankkit.dev"
+        session = call(base, "POST", "/auth/signup", {"email": email, "password": "load benchmark password", "first_name": "Load", "last_name": f"Member{index}"})
+        token = session["access_token"]
+        lines = []
+        for n in range(per_member):
+            account = call(base, "POST", "/accounts", {"account_type": "checking"}, token)
+            call(base, "POST", f"/accounts/{account['id']}/transactions", {"type": "credit", "amount_cents": deposit}, token, key=f"fund-{account['id']}")
+            lines.append(f"{token} {account['id']}")
+        return lines
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        lines = [line for chunk in pool.map(member, range(members)) for line in chunk]
+    with open(data_file, "w") as out:
+        out.write("\n".join(lines) + "\n")
+    print(f"created {members} members, {len(lines)} accounts, {deposit} cents each")
+
+
+def check(database, expected):
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    held = connection.execute("SELECT COALESCE(SUM(balance_cents), 0) FROM accounts WHERE system_code IS NULL").fetchone()[0]
+    postings = connection.execute("SELECT COALESCE(SUM(amount_cents), 0), COUNT(*) FROM postings").fetchone()
+    transfers = connection.execute("SELECT COUNT(*) FROM transfers").fetchone()[0]
+    print(f"money held by members: {held} cents (expected {expected}); postings sum {postings[0]} over {postings[1]} postings; {transfers} transfers")
+    if held != expected or postings[0] != 0:
+        print("MONEY NOT CONSERVED")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args[:1] == ["create"]:
+        options = dict(zip(args[3::2], args[4::2]))
+        create(args[1], args[2], int(options.get("--members", 100)), int(options.get("--accounts-per-member", 10)), int(options.get("--deposit", 1_000_000)))
+    elif args[:1] == ["check"]:
+        check(args[1], int(args[2]))
+    else:
+        print(__doc__)
+        sys.exit(2)
