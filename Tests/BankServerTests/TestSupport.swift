@@ -179,6 +179,55 @@ struct API: Sendable {
     }
 }
 
+// MARK: - Cards, service requests and staff
+
+/// A card as its issuance answered: the id and the full number, which no other response carries.
+struct CardRef: Sendable {
+    let id: String
+    let pan: String
+}
+
+extension API {
+    /// Signs up a member and promotes them (what `bankctl promote` does), returning a session with the new role.
+    func staff(_ email: String, _ role: Role, first: String = "Grace", last: String = "Hopper") async throws -> Session {
+        try await promote(try await signUp(email, first: first, last: last), to: role)
+    }
+
+    /// Issues a card on the account; the response must be 201.
+    func issueCard(_ session: Session, _ account: AccountRef) async throws -> CardRef {
+        let reply = try await call(.post, "/accounts/\(account.id)/cards", token: session.accessToken)
+        try #require(reply.status == .created, "issue card: \(reply.text)")
+        let card = reply.nested("card")
+        return CardRef(id: try #require(card["id"] as? String), pan: try #require(reply.string("pan")))
+    }
+
+    /// A debit (a card purchase when `card` is given), answered as it came.
+    func debit(_ session: Session, _ account: AccountRef, _ cents: Int, description: String? = nil, card: String? = nil) async throws -> Reply {
+        var members = [#""type":"debit""#, #""amount_cents":\#(cents)"#]
+        if let description { members.append(#""description":"\#(description)""#) }
+        if let card { members.append(#""card_id":"\#(card)""#) }
+        let json = "{" + members.joined(separator: ",") + "}"
+        return try await call(.post, "/accounts/\(account.id)/transactions", token: session.accessToken, json: json)
+    }
+
+    /// Files a service request (`json` is the whole body); the response must be 201. Returns the request's id.
+    func fileRequest(_ session: Session, _ json: String) async throws -> String {
+        let reply = try await call(.post, "/service-requests", token: session.accessToken, json: json)
+        try #require(reply.status == .created, "file request: \(reply.text)")
+        return try #require(reply.string("id"))
+    }
+}
+
+extension Reply {
+    func bool(_ key: String) -> Bool? { object[key] as? Bool }
+    /// A member that is itself an object (empty when it is not one).
+    func nested(_ key: String) -> [String: Any] { object[key] as? [String: Any] ?? [:] }
+    /// A member that is an array of objects.
+    func objects(_ key: String) -> [[String: Any]] { object[key] as? [[String: Any]] ?? [] }
+    /// The `id`s of a list envelope's `data`, in order.
+    var ids: [String] { list.compactMap { $0["id"] as? String } }
+}
+
 /// Checks an RFC 9457 problem: exact status and code, the media type, every member, and the field errors.
 func expectProblem(
     _ reply: Reply, _ status: HTTPResponse.Status, _ code: String, fields: [String]? = nil, _ comment: String = "",

@@ -22,7 +22,13 @@ struct ServiceRequestsController {
         let principal = try context.require(.member)
         var request = request
         let details = try Self.details(from: try await request.jsonBody(context: context))
-        let filed = try await requests.file(details, member: principal.userID, actor: context.actor(request))
+        let filed: ServiceRequest
+        do {
+            filed = try await requests.file(details, member: principal.userID, actor: context.actor(request))
+        } catch let error as ValidationError {
+            // The domain names the fields it checks (`reason`, `daily_limit_cents`, `first_name`) as its own; in the body they sit in `details`.
+            throw ValidationError(error.fieldErrors.map { FieldError(field: "details." + $0.field, message: $0.message) })
+        }
         return .json(filed.json, status: .created)
     }
 

@@ -33,10 +33,13 @@ struct StatementsController {
         let accountID: AccountID = try context.pathID("id")
         let text = context.parameters.get("period") ?? ""
         let parts = text.split(separator: "-")
-        guard text.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]) else {
-            throw ValidationError(field: "period", "must be YYYY-MM")
+        // The path holds one field, `period`: a month out of range is a bad period, not a bad `month` parameter.
+        guard text.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+            let period = try? StatementPeriod(year: year, month: month)
+        else {
+            throw ValidationError(field: "period", "must be YYYY-MM, a month between 1970-01 and 9999-12")
         }
-        let statement = try await statements.statement(for: accountID, period: try StatementPeriod(year: year, month: month), in: .owner(principal.userID))
+        let statement = try await statements.statement(for: accountID, period: period, in: .owner(principal.userID))
         return Response(
             status: .ok,
             headers: [
