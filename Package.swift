@@ -132,7 +132,8 @@ let package = Package(
         .target(
             name: "BankTestSupport",
             dependencies: [
-                "BankCore", "Storage", "Ledger", "Transfers", "Cards", "Statements", .product(name: "GRDB", package: "GRDB.swift"),
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "BankRuntime",
+                .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/BankTestSupport"
         ),
@@ -149,14 +150,14 @@ let package = Package(
         .testTarget(
             name: "ServiceRequestsTests",
             dependencies: [
-                "BankRuntime", "ServiceRequests", "Cards", "Identity", "Ledger", "Storage", "BankCore", "Sodium",
+                "BankTestSupport", "BankRuntime", "ServiceRequests", "Cards", "Identity", "Ledger", "Transfers", "Storage", "BankCore", "Sodium",
                 .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "AdminTests",
             dependencies: [
-                "BankRuntime", "Admin", "ServiceRequests", "Cards", "Identity", "Ledger", "Storage", "BankCore", "Sodium",
+                "BankTestSupport", "BankRuntime", "Admin", "ServiceRequests", "Cards", "Identity", "Ledger", "Storage", "BankCore", "Sodium",
                 .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -192,4 +193,21 @@ for target in package.targets where target.type != .system {
         .enableUpcomingFeature("InternalImportsByDefault"),
     ])
     target.swiftSettings = settings
+}
+
+// MARK: - Micro benchmarks (only with BANKKIT_BENCHMARKS=1; see Benchmarks/micro.sh)
+// ordo-one/benchmark and its plugin are resolved and built only for benchmark runs, in release,
+// so that the everyday debug build and the tests never pay for them.
+if Context.environment["BANKKIT_BENCHMARKS"] == "1" {
+    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "MicroBenchmarks",
+            dependencies: [
+                "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Statements",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/MicroBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ))
 }

@@ -1,5 +1,6 @@
 import Admin
 import BankCore
+import BankTestSupport
 import BankRuntime
 import Cards
 import Foundation

@@ -11,26 +11,13 @@ import Testing
 @testable import BankCtl
 
 @Suite struct BankCtlTests {
-    let directory: String
+    let harness: CommandHarness
+    var directory: String { harness.directory }
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankctl-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
+    init() throws { harness = try CommandHarness() }
 
-    private func run(_ arguments: [String]) async throws {
-        var command = try BankCtl.parseAsRoot(arguments + ["--data-dir", directory])
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    }
-
-    private func openBank() async throws -> Bank {
-        let reader = try await BankConfiguration.reader(arguments: [], environment: [:], overrides: ["data.dir": .init(.string(directory), isSecret: false)])
-        return try await Bank.open(config: reader)
-    }
+    private func run(_ arguments: [String]) async throws { try await harness.run(arguments) }
+    private func openBank() async throws -> Bank { try await harness.openBank() }
 
     @Test func migrateCreatesTheDatabaseAndIsRepeatable() async throws {
         try await run(["migrate"])

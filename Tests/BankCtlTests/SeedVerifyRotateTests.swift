@@ -16,22 +16,13 @@ import Testing
 
 /// `seed`, `verify` and `rotate-card-key` through their parsed entry points, on a temporary data directory.
 @Suite struct SeedVerifyRotateTests {
-    let directory: String
+    let harness: CommandHarness
+    var directory: String { harness.directory }
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankctl-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
+    init() throws { harness = try CommandHarness() }
 
-    private func run(_ arguments: [String]) async throws {
-        var command = try BankCtl.parseAsRoot(arguments + ["--data-dir", directory])
-        if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
-    }
-
-    private func openBank() async throws -> Bank {
-        let reader = try await BankConfiguration.reader(arguments: [], environment: [:], overrides: ["data.dir": .init(.string(directory), isSecret: false)])
-        return try await Bank.open(config: reader)
-    }
+    private func run(_ arguments: [String]) async throws { try await harness.run(arguments) }
+    private func openBank() async throws -> Bank { try await harness.openBank() }
 
     private func counts(_ bank: Bank) async throws -> [Int] {
         try await bank.database.writer.read { db in
@@ -100,7 +91,7 @@ import Testing
         try before.database.close()
 
         // Interrupted: a new key version exists and only one batch of two cards was re-encrypted.
-        let config = try await BankConfiguration.reader(arguments: [], environment: [:], overrides: ["data.dir": .init(.string(directory), isSecret: false)])
+        let config = try await harness.config()
         #expect(try BankSecrets.addCardKeyVersion(config: config, dataDirectory: directory) == 2)
         let halfway = try await openBank()
         let progress = try await halfway.cards.rekeyBatch(limit: 2, actor: .system)

@@ -1,4 +1,5 @@
 import BankCore
+import BankTestSupport
 import BankRuntime
 import Foundation
 import GRDB

@@ -78,7 +78,7 @@ import Transfers
         let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
             for task in 0..<16 {
                 group.addTask {
-                    var random = SplitMix64(seed: UInt64(task) &+ 0x5eed)
+                    var random = SeededGenerator(seed: UInt64(task) &+ 0x5eed)
                     var outcome = Outcome()
                     for _ in 0..<40 {
                         let from = Int(random.next() % UInt64(accountCount))
@@ -128,20 +128,5 @@ import Transfers
         #expect(lowest >= 0)
         #expect(accounts.map { running[$0] } == balances)
         try await bank.expectSound()
-    }
-}
-
-/// A small deterministic generator, so a failing run can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -36,7 +36,7 @@ struct DemoBank {
 
     let bank: Bank
     let clock: ManualClock
-    var random = DemoRandom(seed: 2026)
+    var random = SeededGenerator(seed: 2026)
     var say: (String) -> Void
 
     private struct Member {
