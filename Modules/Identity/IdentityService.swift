@@ -68,13 +68,13 @@ public struct IdentityService: Sendable {
         let role: Role? = try await database.writer.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT u.role, u.status, s.revoked_at FROM sessions s JOIN users u ON u.id = s.user_id
-                        WHERE s.id = ? AND u.id = ?
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT u.role, u.status, s.revoked_at IS NULL AS live FROM sessions s JOIN users u ON u.id = s.user_id
+                            WHERE s.id = ? AND u.id = ?
+                            """),
                     arguments: [token.sessionID, token.userID]),
-                row["status"] as String == "active", row["revoked_at"] as Date? == nil
+                row["status"] as String == "active", row["live"] as Bool
             else { return nil }
             return Role(rawValue: row["role"])
         }

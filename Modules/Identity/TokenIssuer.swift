@@ -41,7 +41,10 @@ public struct TokenIssuer: Sendable {
 
     /// The verified claims of `token`. - Throws: ``IdentityError`` `invalid_token` for anything not issued by us, or expired.
     func verify(_ token: String) async throws -> VerifiedToken {
-        guard Self.headerAlgorithm(of: token) == "HS256" else { throw IdentityError.invalidToken }
+        // The algorithm is pinned by the header itself: we only ever issue {"alg":"HS256","typ":"JWT"}, so any
+        // other header (alg none, RS256, an added kid or jku) is refused before the signature is looked at.
+        guard let dot = token.utf8.firstIndex(of: UInt8(ascii: ".")), Self.issuedHeaders.contains(Substring(token.utf8[..<dot]))
+        else { throw IdentityError.invalidToken }
         let claims: AccessClaims
         do {
             claims = try await keys.verify(token, as: AccessClaims.self)
@@ -54,15 +57,9 @@ public struct TokenIssuer: Sendable {
         return VerifiedToken(userID: userID, sessionID: sessionID, jti: claims.jti.value)
     }
 
-    private static func headerAlgorithm(of token: String) -> String? {
-        guard let headerPart = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
-        var base64 = headerPart.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        guard let data = Data(base64Encoded: base64),
-            let header = try? JSONDecoder().decode([String: String].self, from: data)
-        else { return nil }
-        return header["alg"]
-    }
+    /// The base64url headers jwt-kit writes for our tokens: `{"alg":"HS256","typ":"JWT"}` in either member
+    /// order (its header is a dictionary, so the order varies from token to token).
+    static let issuedHeaders: Set<Substring> = ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9"]
 }
 
 /// Failures building a ``TokenIssuer``.

@@ -86,7 +86,8 @@ public struct LedgerService: Sendable {
     public func balance(_ id: AccountID, in scope: OwnerScope) async throws -> BalanceReport {
         try await database.writer.read { db in
             let account = try journal.account(id, in: scope, db: db)
-            let computed = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ?", arguments: [id]) ?? 0
+            let computed =
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ?"), arguments: [id]) ?? 0
             return BalanceReport(accountID: id, balance: account.balance, available: account.available, computedBalance: Money(cents: computed))
         }
     }

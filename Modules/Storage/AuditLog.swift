@@ -21,19 +21,20 @@ public struct AuditLog: Sendable {
     /// Appends one row for `event` done by `actor` at `at`. Call inside the write transaction of the change.
     @discardableResult
     public func append(_ event: AuditEvent, by actor: Actor, at date: Date, in db: Database) throws -> AuditEntry {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? Self.genesisHash
-        let id = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0) + 1
+        let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")) ?? Self.genesisHash
+        let id = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")) ?? 0) + 1
         var entry = AuditEntry(
             id: id, at: Self.timestamp(date), actorID: actor.principal?.userID.description,
             actorRole: actor.principal?.role.rawValue, action: event.action, targetType: event.targetType,
             targetID: event.targetID, ip: actor.ip, userAgent: actor.userAgent, requestID: actor.requestID,
             details: Self.canonicalDetails(event.details), prevHash: previous, hash: "")
         entry.hash = hash(of: entry)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO audit_log (id, at, actor_id, actor_role, action, target_type, target_id, ip, user_agent,
                     request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 entry.id, entry.at, entry.actorID, entry.actorRole, entry.action, entry.targetType, entry.targetID,
                 entry.ip, entry.userAgent, entry.requestID, entry.details, entry.prevHash, entry.hash,

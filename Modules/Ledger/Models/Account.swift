@@ -90,6 +90,39 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 
     var isSystem: Bool { systemCode != nil }
 
+    /// Decoded by hand: the account row is read on every money movement and balance request, and
+    /// Codable decoding was a measurable share of that path.
+    init(row: Row) throws {
+        id = row["id"]
+        number = row["number"]
+        systemCode = row["system_code"]
+        ownerId = row["owner_id"]
+        accountType = row["account_type"]
+        nickname = row["nickname"]
+        status = AccountStatus(rawValue: row["status"]) ?? .closed
+        balanceCents = row["balance_cents"]
+        dailyDebitLimitCents = row["daily_debit_limit_cents"]
+        createdAt = row["created_at"]
+        closedAt = row["closed_at"]
+    }
+
+    init(
+        id: AccountID, number: String?, systemCode: String?, ownerId: UserID?, accountType: String, nickname: String?, status: AccountStatus,
+        balanceCents: Int64, dailyDebitLimitCents: Int64?, createdAt: Date, closedAt: Date?
+    ) {
+        self.id = id
+        self.number = number
+        self.systemCode = systemCode
+        self.ownerId = ownerId
+        self.accountType = accountType
+        self.nickname = nickname
+        self.status = status
+        self.balanceCents = balanceCents
+        self.dailyDebitLimitCents = dailyDebitLimitCents
+        self.createdAt = createdAt
+        self.closedAt = closedAt
+    }
+
     /// The public view of a member account; `nil` for system accounts.
     var account: Account? {
         guard let number, let ownerId, let type = AccountType(rawValue: accountType) else { return nil }
