@@ -97,3 +97,21 @@ public struct Validator: Sendable {
         if !errors.isEmpty { throw ValidationError(errors) }
     }
 }
+
+/// A stable error code of one module's error type: `ErrorCode<LedgerError>` and `ErrorCode<CardError>`
+/// are different types, so each module's codes live in its own namespace (`LedgerError.Code.insufficientFunds`).
+/// A struct, not an enum, so that a module can add codes without breaking callers that switch over them.
+public struct ErrorCode<Domain>: Sendable, Hashable, CustomStringConvertible {
+    /// The machine-readable code (`insufficient_funds`).
+    public let value: String
+    /// The kind of failure, which decides the HTTP status.
+    public let kind: ErrorKind
+
+    /// Declares a code.
+    public init(_ value: String, kind: ErrorKind) {
+        self.value = value
+        self.kind = kind
+    }
+
+    public var description: String { value }
+}

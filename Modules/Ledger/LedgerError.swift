@@ -2,31 +2,8 @@ public import BankCore
 
 /// A failure of a Ledger use case, with a stable ``code``.
 public struct LedgerError: BankError, Equatable {
-    /// The stable codes of Ledger failures; more may be added.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let value: String
-        let kind: ErrorKind
-        public var description: String { value }
-
-        /// No such account, or not the caller's (404).
-        public static let accountNotFound = Code(value: "account_not_found", kind: .notFound)
-        /// No such transaction on the account, or not the caller's (404).
-        public static let transactionNotFound = Code(value: "transaction_not_found", kind: .notFound)
-        /// A debit beyond the available balance; the declined transaction is stored (422).
-        public static let insufficientFunds = Code(value: "insufficient_funds", kind: .invalid)
-        /// A debit beyond the account's daily limit; the declined transaction is stored (422).
-        public static let dailyLimitExceeded = Code(value: "daily_limit_exceeded", kind: .invalid)
-        /// The account is frozen (409).
-        public static let accountFrozen = Code(value: "account_frozen", kind: .conflict)
-        /// The account is closed (409).
-        public static let accountClosed = Code(value: "account_closed", kind: .conflict)
-        /// Only an account at zero balance can be closed (409).
-        public static let balanceNotZero = Code(value: "balance_not_zero", kind: .conflict)
-        /// Only a posted withdrawal or card purchase, not yet reversed, can be reversed (422).
-        public static let transactionNotReversible = Code(value: "transaction_not_reversible", kind: .invalid)
-        /// The movement would overflow a balance (422).
-        public static let amountOverflow = Code(value: "amount_overflow", kind: .invalid)
-    }
+    /// The stable codes of LedgerError; more may be added (see `ErrorCode`).
+    public typealias Code = ErrorCode<LedgerError>
 
     public let errorCode: Code
     public let detail: String
@@ -58,4 +35,25 @@ public struct LedgerError: BankError, Equatable {
 
     static func accountNotFound(_ id: AccountID) -> LedgerError { LedgerError(.accountNotFound, "No account \(id).") }
     static func accountNotFound(number: String) -> LedgerError { LedgerError(.accountNotFound, "No open account with number \(number).") }
+}
+
+extension ErrorCode where Domain == LedgerError {
+    /// No such account, or not the caller's (404).
+    public static let accountNotFound = Self("account_not_found", kind: .notFound)
+    /// No such transaction on the account, or not the caller's (404).
+    public static let transactionNotFound = Self("transaction_not_found", kind: .notFound)
+    /// A debit beyond the available balance; the declined transaction is stored (422).
+    public static let insufficientFunds = Self("insufficient_funds", kind: .invalid)
+    /// A debit beyond the account's daily limit; the declined transaction is stored (422).
+    public static let dailyLimitExceeded = Self("daily_limit_exceeded", kind: .invalid)
+    /// The account is frozen (409).
+    public static let accountFrozen = Self("account_frozen", kind: .conflict)
+    /// The account is closed (409).
+    public static let accountClosed = Self("account_closed", kind: .conflict)
+    /// Only an account at zero balance can be closed (409).
+    public static let balanceNotZero = Self("balance_not_zero", kind: .conflict)
+    /// Only a posted withdrawal or card purchase, not yet reversed, can be reversed (422).
+    public static let transactionNotReversible = Self("transaction_not_reversible", kind: .invalid)
+    /// The movement would overflow a balance (422).
+    public static let amountOverflow = Self("amount_overflow", kind: .invalid)
 }
