@@ -1,6 +1,7 @@
 public import BankCore
 public import Foundation
 import GRDB
+import Storage
 
 /// The kinds of member account.
 public enum AccountType: String, Sendable, Codable, CaseIterable {
@@ -102,8 +103,8 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         status = AccountStatus(rawValue: row["status"]) ?? .closed
         balanceCents = row["balance_cents"]
         dailyDebitLimitCents = row["daily_debit_limit_cents"]
-        createdAt = row["created_at"]
-        closedAt = row["closed_at"]
+        createdAt = row.timestamp("created_at")
+        closedAt = row.optionalTimestamp("closed_at")
     }
 
     init(
