@@ -57,7 +57,7 @@ public struct IdentityService: Sendable {
         self.clock = clock
         self.ids = ids
         self.lockout = lockout
-        self.tokenHash = try! KeyedHash()  // unkeyed BLAKE2b: refresh tokens carry 256 random bits
+        self.tokenHash = KeyedHash()  // unkeyed BLAKE2b: refresh tokens carry 256 random bits
     }
 
     /// The principal behind an access token, with role and status read from the database, not the token.

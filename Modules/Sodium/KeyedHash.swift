@@ -9,8 +9,14 @@ public struct KeyedHash: Sendable, CustomStringConvertible, CustomDebugStringCon
 
     private let key: [UInt8]
 
+    /// Plain (unkeyed) BLAKE2b, for inputs that are already secret and random (refresh tokens).
+    public init() {
+        _ = SodiumLibrary.ready
+        self.key = []
+    }
+
     /// A hash under `key` (16–64 bytes), or unkeyed when `key` is empty.
-    public init(key: [UInt8] = []) throws(SodiumError) {
+    public init(key: [UInt8]) throws(SodiumError) {
         guard key.isEmpty || (Int(crypto_generichash_KEYBYTES_MIN)...Int(crypto_generichash_KEYBYTES_MAX)).contains(key.count) else {
             throw .invalidKeyLength(expected: Self.keyLength, actual: key.count)
         }

@@ -16,7 +16,7 @@ import Storage
 struct IdempotentResponder: Sendable {
     let database: BankDatabase
     let clock: BankClock
-    private let fingerprintHash = try! KeyedHash()
+    private let fingerprintHash = KeyedHash()
 
     init(database: BankDatabase, clock: BankClock) {
         self.database = database
