@@ -47,3 +47,13 @@ public final class ManualClock: Sendable {
     /// A ``BankClock`` reading this clock.
     public var clock: BankClock { BankClock { [self] in self.now } }
 }
+
+/// Simulated time for one task and the work it awaits: tools that create history (demo and
+/// synthetic seeding) run many callers at once, each at its own date, through one clock.
+public enum SimulatedTime {
+    /// The instant the current task is acting at, when it is simulating.
+    @TaskLocal public static var now: Date?
+
+    /// A clock that reads the current task's simulated instant, or the system clock outside a simulation.
+    public static let clock = BankClock { SimulatedTime.now ?? Date() }
+}

@@ -34,7 +34,9 @@ extension CardService {
         let journal = ledger.journal
         let outcome: Result<Transaction, any Error> = try await database.write { db in
             let account = try journal.account(accountID, in: scope, db: db)
-            guard let card = try CardRecord.fetchOne(db, key: purchase.cardID), card.accountId == accountID else {
+            guard let card = try CardRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE id = ?"), arguments: [purchase.cardID]),
+                card.accountId == accountID
+            else {
                 throw CardError.notFound(purchase.cardID)
             }
             try journal.requireOpen(account)

@@ -169,3 +169,36 @@ extension IdentityService {
             "phone", "must be a phone number of 7 to 15 digits")
     }
 }
+
+extension IdentityService {
+    /// Creates a member whose password is already hashed (a migration from another system, or
+    /// synthetic data that shares one hash). Audited like a signup; no session is started.
+    /// - Throws: `ValidationError` for bad fields or a hash that is not Argon2id; ``IdentityError`` `email_taken`.
+    public func provision(_ request: SignUpRequest, passwordHash: String, actor: Actor) async throws -> User {
+        let email = Self.normalize(email: request.email)
+        var validator = Validator()
+        validator.check(Self.isPlausibleEmail(email), "email", "must be a valid email address")
+        validator.check(passwordHash.hasPrefix("$argon2id$"), "password_hash", "must be an Argon2id hash")
+        Self.checkName(request.firstName, field: "first_name", in: &validator)
+        Self.checkName(request.lastName, field: "last_name", in: &validator)
+        try validator.validate()
+        let now = clock.now()
+        let record = UserRecord(
+            id: ids.next(), email: email, passwordHash: passwordHash, firstName: request.firstName, lastName: request.lastName,
+            phone: request.phone, role: .member, status: "active", failedLoginCount: 0, lockoutCount: 0, lockedUntil: nil, createdAt: now,
+            updatedAt: now)
+        do {
+            try await database.write { db in
+                try record.insert(db)
+                try database.audit.append(
+                    AuditEvent(action: "user.provisioned", targetType: "user", targetID: record.id.description), by: actor, at: now, in: db)
+            }
+        } catch let error as DatabaseError where error.isUniqueViolation {
+            throw IdentityError(.emailTaken, "An account with this email already exists.")
+        }
+        return record.user
+    }
+
+    /// An Argon2id hash of `password`, for ``provision(_:passwordHash:actor:)``.
+    public func hashPassword(_ password: String) async throws -> String { try await hasher.hash(password) }
+}

@@ -91,9 +91,7 @@ public struct AuditLog: Sendable {
     }
 
     /// Millisecond-precision UTC timestamp, stored as text so the hash input is exactly what is stored.
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func timestamp(_ date: Date) -> String { date.rfc3339Milliseconds }
 
     private static func canonicalDetails(_ details: [String: String]) -> String {
         let encoder = JSONEncoder()

@@ -31,4 +31,16 @@ import Testing
             #expect(row.timestamp("number") == Date(timeIntervalSince1970: 1_795_000_000))
         }
     }
+
+    @Test(arguments: [0.0, 1_795_000_000.123, 951_782_400.0, 4_107_542_399.999, 1_709_164_800.5, 946_684_799.001, -86_400.25, 1_795_000_000.9996])
+    func formatsTheTextGRDBAndTheAuditLogWrite(seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let queue = try DatabaseQueue()
+        let grdbText = try queue.read { db in try String.fetchOne(db, sql: "SELECT ?", arguments: [date])! }
+        #expect(date.databaseText == grdbText)
+        // The audit log hashes the text it stores, so its exact rounding is free; it must be RFC 3339 for the same millisecond.
+        let audit = try Date(date.rfc3339Milliseconds, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        #expect(abs(audit.timeIntervalSince(date)) <= 0.0005 + 0.000_001)
+        #expect(Row.parseTimestampForTesting(date.databaseText).map { abs($0.timeIntervalSince1970 - seconds) < 0.001 } == true)
+    }
 }
