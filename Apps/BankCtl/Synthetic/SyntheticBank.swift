@@ -12,7 +12,7 @@ import Transfers
 ///
 /// Each member's history comes from a generator seeded by the run's seed and the member's index, so
 /// the same arguments give the same amounts, descriptions and dates (ids are random). Members are
-/// worked by 64 concurrent callers, each at its own simulated time, so group commit batches them.
+/// worked by 256 concurrent callers, each at its own simulated time, so group commit batches them.
 struct SyntheticBank {
     static let emailDomain = "synthetic.bankkit.dev"
     static let password = "synthetic-password-2026"
@@ -24,7 +24,7 @@ struct SyntheticBank {
     let members: Int
     let months: Int
     let seed: UInt64
-    let concurrency = 64
+    let concurrency = 256
 
     static func email(_ index: Int) -> String { "member-\(index)@\(emailDomain)" }
 

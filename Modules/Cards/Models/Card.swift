@@ -1,6 +1,7 @@
 public import BankCore
 public import Foundation
 import GRDB
+import Storage
 
 /// Whether a card can pay.
 public enum CardStatus: String, Sendable, Codable, CaseIterable {
@@ -65,6 +66,35 @@ struct CardRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var status: CardStatus
     var createdAt: Date
     var updatedAt: Date
+
+    init(
+        id: CardID, accountId: AccountID, ownerId: UserID, panCiphertext: Data, keyVersion: Int, panHash: String, lastFour: String, brand: String,
+        expiryMonth: Int, expiryYear: Int, cardholderName: String, status: CardStatus, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.accountId = accountId
+        self.ownerId = ownerId
+        self.panCiphertext = panCiphertext
+        self.keyVersion = keyVersion
+        self.panHash = panHash
+        self.lastFour = lastFour
+        self.brand = brand
+        self.expiryMonth = expiryMonth
+        self.expiryYear = expiryYear
+        self.cardholderName = cardholderName
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Decoded by hand: every card purchase reads its card row, and Codable decoding showed in its profile.
+    init(row: Row) throws {
+        self.init(
+            id: row["id"], accountId: row["account_id"], ownerId: row["owner_id"], panCiphertext: row["pan_ciphertext"],
+            keyVersion: row["key_version"], panHash: row["pan_hash"], lastFour: row["last_four"], brand: row["brand"],
+            expiryMonth: row["expiry_month"], expiryYear: row["expiry_year"], cardholderName: row["cardholder_name"],
+            status: CardStatus(rawValue: row["status"]) ?? .cancelled, createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"))
+    }
 
     var card: Card {
         Card(
