@@ -127,8 +127,8 @@ let package = Package(
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TransfersTests", dependencies: ["Transfers", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LedgerTests", dependencies: ["BankTestSupport", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TransfersTests", dependencies: ["BankTestSupport", "Transfers", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "BankTestSupport",
             dependencies: [
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "BankServerTests",
             dependencies: [
-                "BankServer", "BankRuntime", "BankCore", "Storage", "Identity", "Ledger", "Transfers",
+                "BankServer", "BankTestSupport", "BankRuntime", "BankCore", "Storage", "Identity", "Ledger", "Transfers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -1,4 +1,5 @@
 import BankCore
+import BankTestSupport
 import BankRuntime
 import Configuration
 import Foundation
@@ -172,10 +173,7 @@ struct API: Sendable {
 
     /// The ledger invariants and the audit chain hold.
     func expectSound(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let integrity = try await bank.ledger.verifyIntegrity()
-        #expect(integrity.isSound, "ledger: \(integrity)", sourceLocation: sourceLocation)
-        let audit = try await bank.database.verifyAuditChain()
-        #expect(audit.valid, "audit chain: \(audit)", sourceLocation: sourceLocation)
+        #expect(try await bank.soundnessProblems() == [], sourceLocation: sourceLocation)
     }
 }
 

@@ -92,10 +92,8 @@ public final class TestBank: Sendable {
         return bytes
     }
 
-    /// Every ledger invariant and the audit chain, as one report to assert on.
-    public func soundness() async throws -> (ledger: LedgerIntegrity, auditValid: Bool) {
-        (try await ledger.verifyIntegrity(), try await database.verifyAuditChain().valid)
-    }
+    /// What is broken among the ledger invariants and the audit chain; `[]` when sound.
+    public func soundnessProblems() async throws -> [String] { try await BankTestSupport.soundnessProblems(ledger, database) }
 }
 
 extension Array where Element == UInt8 {

@@ -23,7 +23,7 @@ import Testing
         #expect(issued.card.status == .active)
         #expect(issued.card.expiryYear == 2029)
         #expect(issued.card.expiryMonth == 11)
-        #expect(try await bank.soundness().auditValid)
+        #expect(try await bank.soundnessProblems() == [])
     }
 
     @Test func luhnCheckAcceptsValidNumbersAndRejectsOthers() {

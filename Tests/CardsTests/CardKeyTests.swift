@@ -61,6 +61,6 @@ import Testing
         #expect(revealed.pan == issued.pan)
         #expect(revealed.expiryYear == issued.card.expiryYear)
         #expect(try await bank.integer("SELECT COUNT(*) FROM audit_log WHERE action = 'card.revealed' AND target_id = ?", [issued.card.id]) == 1)
-        #expect(try await bank.soundness().auditValid)
+        #expect(try await bank.soundnessProblems() == [])
     }
 }

@@ -1,4 +1,5 @@
 import BankCore
+import BankTestSupport
 import Foundation
 import GRDB
 import Ledger
@@ -60,12 +61,6 @@ final class TestBank: Sendable {
 
     /// Asserts every ledger invariant and the audit chain.
     func expectSound(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let integrity = try await ledger.verifyIntegrity()
-        #expect(integrity.isSound, sourceLocation: sourceLocation)
-        #expect(integrity.postingsSum == .zero, sourceLocation: sourceLocation)
-        #expect(integrity.unbalancedEntries.isEmpty, sourceLocation: sourceLocation)
-        #expect(integrity.mismatchedAccounts.isEmpty, sourceLocation: sourceLocation)
-        #expect(integrity.negativeAccounts.isEmpty, sourceLocation: sourceLocation)
-        #expect(try await database.verifyAuditChain().valid, sourceLocation: sourceLocation)
+        #expect(try await soundnessProblems(ledger, database) == [], sourceLocation: sourceLocation)
     }
 }
