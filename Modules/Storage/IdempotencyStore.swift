@@ -41,12 +41,6 @@ public struct IdempotencyStore: Sendable {
         defer { inFlight.remove(token) }
         return try await body()
     }
-
-    /// Deletes records older than `date` (kept at least 24 h by the caller's choice of date).
-    public func purge(olderThan date: Date, in db: Database) throws -> Int {
-        try db.execute(sql: "DELETE FROM idempotency_records WHERE created_at < ?", arguments: [date])
-        return db.changesCount
-    }
 }
 
 private final class InFlightKeys: Sendable {

@@ -53,19 +53,6 @@ import Testing
         #expect(error?.isUniqueViolation == true)
     }
 
-    @Test func purgeDeletesOnlyOlderRecords() async throws {
-        try await save(StoredResponse(status: 201, body: Data()), for: key, at: now.addingTimeInterval(-90_000))
-        let recent = IdempotencyKey(scope: "user-1", key: "key-2", fingerprint: "f")
-        try await save(StoredResponse(status: 201, body: Data()), for: recent, at: now)
-        let database = bank.database
-        let purged = try await database.writer.write { db in
-            try database.idempotency.purge(olderThan: now.addingTimeInterval(-86_400), in: db)
-        }
-        #expect(purged == 1)
-        #expect(try await stored(key) == nil)
-        #expect(try await stored(recent) == StoredResponse(status: 201, body: Data()))
-    }
-
     @Test func whileInFlightRefusesAConcurrentDuplicateUntilTheFirstFinishes() async throws {
         let store = IdempotencyStore()
         let key = key
