@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Storage
+import WebClient
 
 /// Builds the whole server from configuration: opens the bank and wires the router.
 func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
@@ -30,6 +31,14 @@ func buildRouter(bank: Bank, clock: BankClock = .live) throws -> Router<BankRequ
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware())
+    // The web client: files are looked up only for what no route answers (`/`, `/app/…`). `no-cache`
+    // makes the browser revalidate by ETag, so a new release is picked up on the next load.
+    if let webRoot = WebClient.rootFolder {
+        router.add(
+            middleware: FileMiddleware(
+                webRoot, cacheControl: CacheControl([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true,
+                logger: Logger(label: "web-client")))
+    }
 
     let rateLimiter = RateLimiter(enabled: bank.settings.rateLimitEnabled, now: clock.now)
     let idempotency = IdempotentResponder(database: bank.database, clock: clock)

@@ -12,12 +12,22 @@ extension Request {
     mutating func jsonBodyAndBytes(context: BankRequestContext) async throws -> (json: JSON, bytes: [UInt8]) {
         let bytes = try await rawBody(context: context)
         guard !bytes.isEmpty else { throw HTTPProblem.malformed("the body is empty") }
+        return (try parseJSON(bytes), bytes)
+    }
+
+    /// The parsed body, or nil when there is none (for endpoints whose body is optional).
+    mutating func optionalJSONBody(context: BankRequestContext) async throws -> JSON? {
+        let bytes = try await rawBody(context: context)
+        return bytes.isEmpty ? nil : try parseJSON(bytes)
+    }
+
+    private func parseJSON(_ bytes: [UInt8]) throws -> JSON {
         // The media type without parameters: application/json, or a structured-syntax application/…+json.
         guard let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
             mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
         else { throw HTTPProblem.unsupportedMediaType }
         do {
-            return (try JSON.parse(bytes), bytes)
+            return try JSON.parse(bytes)
         } catch {
             throw HTTPProblem.malformed(error.message)
         }

@@ -18,9 +18,13 @@ extension User {
 }
 
 extension AuthSession {
-    var json: JSON {
+    var json: JSON { json(includingRefreshToken: true) }
+
+    /// Without the refresh token (`null`) when it travels in the web client's cookie instead.
+    func json(includingRefreshToken: Bool) -> JSON {
         .object([
-            ("access_token", .string(accessToken)), ("refresh_token", .string(refreshToken)), ("token_type", .string("bearer")),
+            ("access_token", .string(accessToken)), ("refresh_token", includingRefreshToken ? .string(refreshToken) : .null),
+            ("token_type", .string("bearer")),
             ("expires_in", .integer(Int64(expiresIn))), ("user", user.summaryJSON),
         ])
     }

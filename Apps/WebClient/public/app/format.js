@@ -1,0 +1,40 @@
+// Money is integer cents end to end: parsed from text without floating point, shown with Intl.
+
+const dollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+/** `123456` → `$1,234.56` (exact: whole dollars and cents are formatted apart). */
+export function money(cents) {
+  if (cents === null || cents === undefined) return '—';
+  const negative = cents < 0;
+  const abs = Math.abs(cents);
+  const text = dollars.format(Math.trunc(abs / 100)).replace(/\.00$/, '') + '.' + String(abs % 100).padStart(2, '0');
+  return negative ? `−${text}` : text;
+}
+
+/** `"1,234.5"` → `123450`; null when the text is not an amount with at most two decimals. */
+export function parseCents(text) {
+  const cleaned = String(text ?? '').trim().replace(/^\$/, '').replaceAll(',', '');
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(cleaned);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] || '0').padEnd(2, '0'));
+}
+
+/** `2026-11-22T10:15:00Z` → `Nov 22, 2026, 10:15` in the reader's time zone. */
+export function dateTime(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function date(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleDateString('en-US', { dateStyle: 'medium' });
+}
+
+/** `card_replacement` → `Card replacement`. */
+export function label(code) {
+  if (!code) return '—';
+  const text = String(code).replaceAll('_', ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export const monthName = (month) => new Date(Date.UTC(2000, month - 1, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });

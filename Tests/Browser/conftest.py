@@ -1,0 +1,165 @@
+"""Browser tests of the web client: headless Chromium (Debian's chromium + chromium-driver, driven by
+selenium) against a real bank-server on a free loopback port, with a fresh data directory seeded with
+the demo bank (for the employee and admin logins). Screenshots of each main page go to artifacts/."""
+import os
+import pathlib
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = pathlib.Path(os.environ.get("BANKKIT_BIN", ROOT / ".build" / "debug"))
+ARTIFACTS = pathlib.Path(os.environ.get("BANKKIT_ARTIFACTS", pathlib.Path(__file__).parent / "artifacts"))
+DEMO_PASSWORD = "demo-password-2026"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    data = tempfile.mkdtemp(prefix="bankkit-browser-")
+    env = {**os.environ, "DATA_DIR": data, "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(free_port()), "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "warning"}
+    subprocess.run([BIN / "bankctl", "seed", "--demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    log = open(pathlib.Path(data) / "server.log", "w")
+    process = subprocess.Popen([BIN / "bank-server"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{env['HTTP_PORT']}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{base}/ready", timeout=1)
+            break
+        except Exception:
+            if process.poll() is not None:
+                raise RuntimeError(f"bank-server exited: {pathlib.Path(data, 'server.log').read_text()}")
+            time.sleep(0.05)
+    yield type("Server", (), {"base": base, "env": env, "data": data})
+    process.terminate()
+    process.wait(timeout=10)
+    # The bank must be sound after everything the browser did.
+    verify = subprocess.run([BIN / "bankctl", "verify"], env=env, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def chromium_options(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return options
+
+
+class Browser:
+    """One browser window, with the few verbs the scenarios need."""
+
+    def __init__(self, base, width=1280, height=900):
+        self.base = base
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=chromium_options(width, height))
+        self.wait = WebDriverWait(self.driver, 10)
+
+    def open(self, path="/"):
+        self.driver.get(f"{self.base}/#{path}")
+        self.heading()
+
+    def go(self, path):
+        self.driver.execute_script("location.hash = arguments[0]", path)
+
+    def heading(self, text=None):
+        """Waits for the page's h1 (to contain `text`) and returns its text."""
+        if text is None:
+            element = self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
+            return element.text
+        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"), text))
+        return text
+
+    def find(self, css):
+        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def finds(self, css):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def field(self, label):
+        """The input labelled `label` (through its <label for>)."""
+        label_element = self.wait.until(EC.presence_of_element_located((By.XPATH, f"//label[normalize-space()={xpath_literal(label)}]")))
+        return self.driver.find_element(By.ID, label_element.get_attribute("for"))
+
+    def fill(self, values):
+        for label, value in values.items():
+            element = self.field(label)
+            if element.tag_name == "select":
+                from selenium.webdriver.support.ui import Select
+                Select(element).select_by_visible_text(value)
+            else:
+                element.clear()
+                element.send_keys(value)
+
+    def click(self, text, within="main"):
+        """Clicks the button or link whose text is `text`."""
+        literal = xpath_literal(text)
+        element = self.wait.until(EC.element_to_be_clickable(
+            (By.XPATH, f"//{within}//*[self::button or self::a][normalize-space()={literal}]")))
+        element.click()
+        return element
+
+    def text_appears(self, text, css="main"):
+        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+
+    def main_text(self):
+        return self.driver.find_element(By.CSS_SELECTOR, "main").text
+
+    def screenshot(self, name):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+    def log_in(self, email, password=DEMO_PASSWORD):
+        self.open("/login")
+        self.fill({"Email": email, "Password": password})
+        self.click("Log in")
+        self.wait.until(lambda d: "/login" not in d.current_url)
+        self.heading()
+
+    def log_out(self):
+        self.click("Log out", within="header")
+        self.heading("Log in")
+
+    def console_errors(self):
+        return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE" and "/auth/refresh" not in entry["message"]]
+
+    def quit(self):
+        self.driver.quit()
+
+
+def xpath_literal(text):
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in text.split("'")) + ")"
+
+
+@pytest.fixture
+def browser(server):
+    opened = []
+
+    def make(width=1280, height=900):
+        instance = Browser(server.base, width, height)
+        opened.append(instance)
+        return instance
+
+    yield make
+    for instance in opened:
+        errors = instance.console_errors()
+        instance.quit()
+        assert errors == [], errors
