@@ -60,15 +60,20 @@ extension IdentityService {
     /// Logs a user in with email and password.
     ///
     /// Five failures in a row lock the user for 15 minutes, doubling on each further lock; a success
-    /// resets both counts. An unknown email costs the same hash time and gets the same answer as a wrong password.
+    /// resets both counts. A source whose failures already caused a lock locks only itself out after
+    /// that (see ``LockoutPolicy``). An unknown email costs the same hash time and gets the same answer
+    /// as a wrong password.
+    /// - Parameter actor: the caller; its `ip` is the source failures are counted against.
     /// - Throws: ``IdentityError`` `invalid_credentials` or `account_locked`.
     public func logIn(email rawEmail: String, password: String, actor: Actor) async throws -> AuthSession {
         let email = Self.normalize(email: rawEmail)
+        let source = LoginSourceRecord.source(of: actor.ip)
         let now = clock.now()
-        let found = try await database.writer.read { db in
-            try UserRecord.filter(Column("email") == email).fetchOne(db)
+        let found: (UserRecord, LoginSourceRecord)? = try await database.writer.read { db in
+            guard let user = try UserRecord.filter(Column("email") == email).fetchOne(db) else { return nil }
+            return (user, try LoginSourceRecord.find(user: user.id, source: source, in: db))
         }
-        guard let record = found else {
+        guard let (record, sourceRecord) = found else {
             _ = await hasher.verify(password, against: try await decoyHash())
             try await database.write { db in
                 _ = try database.audit.append(
@@ -77,12 +82,12 @@ extension IdentityService {
             }
             throw IdentityError.invalidCredentials
         }
-        if let lockedUntil = record.lockedUntil, lockedUntil > now {
+        for lockedUntil in [record.lockedUntil, sourceRecord.lockedUntil].compactMap(\.self) where lockedUntil > now {
             throw IdentityError(.accountLocked, "Too many failed logins; try again after \(lockedUntil.rfc3339).", lockedUntil: lockedUntil)
         }
         let principal = Principal(userID: record.id, role: record.role)
         guard await hasher.verify(password, against: record.passwordHash) else {
-            try await recordFailedLogin(record.id, actor: actor.with(principal: principal), at: now)
+            try await recordFailedLogin(record.id, from: source, actor: actor.with(principal: principal), at: now)
             throw IdentityError.invalidCredentials
         }
         guard record.status == "active" else { throw IdentityError(.userDisabled, "This user is disabled.") }
@@ -90,6 +95,9 @@ extension IdentityService {
             try db.execute(
                 sql: "UPDATE users SET failed_login_count = 0, lockout_count = 0, locked_until = NULL WHERE id = ?",
                 arguments: [record.id])
+            // This source knows the password; the streak is over. Offenders elsewhere stay marked.
+            try db.execute(
+                sql: "DELETE FROM login_sources WHERE user_id = ? AND (source = ? OR lockout_count = 0)", arguments: [record.id, source])
             try database.audit.append(
                 AuditEvent(action: "auth.login_succeeded", targetType: "user", targetID: record.id.description),
                 by: actor.with(principal: principal), at: now, in: db)
@@ -98,7 +106,8 @@ extension IdentityService {
         return try await session(user: record.user, sessionID: sessionID, refreshToken: refreshToken)
     }
 
-    /// Ends a user's lockout early (an employee's or admin's action). - Throws: ``IdentityError`` `user_not_found`.
+    /// Ends a user's lockout early (an employee's or admin's action), and every source's lock of that user.
+    /// - Throws: ``IdentityError`` `user_not_found`.
     public func unlock(_ userID: UserID, actor: Actor) async throws -> User {
         let now = clock.now()
         return try await database.write { db in
@@ -109,32 +118,65 @@ extension IdentityService {
             record.lockedUntil = nil
             record.updatedAt = now
             try record.update(db)
+            try db.execute(sql: "DELETE FROM login_sources WHERE user_id = ? AND lockout_count = 0", arguments: [userID])
+            try db.execute(
+                sql: "UPDATE login_sources SET failed_count = 0, locked_until = NULL, updated_at = ? WHERE user_id = ?", arguments: [now, userID])
             try database.audit.append(
                 AuditEvent(action: "user.unlocked", targetType: "user", targetID: userID.description), by: actor, at: now, in: db)
             return record.user
         }
     }
 
-    private func recordFailedLogin(_ userID: UserID, actor: Actor, at now: Date) async throws {
+    /// Counts a wrong password from `source`: towards the user's lock, or, for a source that already
+    /// caused a lock of this user, towards that source's own lock only.
+    private func recordFailedLogin(_ userID: UserID, from source: String, actor: Actor, at now: Date) async throws {
+        let lockout = lockout
         try await database.write { db in
             guard var record = try UserRecord.fetchOne(db, key: userID) else { return }
-            record.failedLoginCount += 1
-            var details = ["failed_login_count": String(record.failedLoginCount)]
-            if record.failedLoginCount >= lockout.threshold {
-                let until = now.addingTimeInterval(lockout.duration(forLockNumber: record.lockoutCount))
-                record.lockedUntil = until
-                record.lockoutCount += 1
-                record.failedLoginCount = 0
-                details["locked_until"] = until.rfc3339
+            var row = try LoginSourceRecord.find(user: userID, source: source, in: db)
+            var details: [String: String]
+            var lock: (until: Date, scope: String)?
+            if row.lockoutCount > 0 {
+                row.failedCount += 1
+                details = ["failed_login_count": String(row.failedCount), "scope": "source"]
+                if row.failedCount >= lockout.threshold {
+                    let until = now.addingTimeInterval(lockout.duration(forLockNumber: row.lockoutCount))
+                    row.lockedUntil = until
+                    row.lockoutCount += 1
+                    row.failedCount = 0
+                    lock = (until, "source")
+                }
+            } else {
+                record.failedLoginCount += 1
+                row.failedCount += 1
+                details = ["failed_login_count": String(record.failedLoginCount)]
+                if record.failedLoginCount >= lockout.threshold {
+                    let until = now.addingTimeInterval(lockout.duration(forLockNumber: record.lockoutCount))
+                    record.lockedUntil = until
+                    record.lockoutCount += 1
+                    record.failedLoginCount = 0
+                    lock = (until, "user")
+                    // Every source of this streak caused the lock: from now on its failures lock only itself.
+                    try db.execute(
+                        sql: "UPDATE login_sources SET failed_count = 0, lockout_count = 1, updated_at = ? WHERE user_id = ? AND failed_count > 0",
+                        arguments: [now, userID])
+                    row.failedCount = 0
+                    row.lockoutCount = 1
+                }
+                record.updatedAt = now
+                try record.update(db)
             }
-            record.updatedAt = now
-            try record.update(db)
+            row.updatedAt = now
+            try row.save(db)
+            if let lock { details["locked_until"] = lock.until.rfc3339 }
             try database.audit.append(
                 AuditEvent(action: "auth.login_failed", targetType: "user", targetID: userID.description, details: details),
                 by: actor, at: now, in: db)
-            if let until = details["locked_until"] {
+            if let lock {
+                var lockDetails = ["locked_until": lock.until.rfc3339]
+                if lock.scope == "source" { lockDetails["scope"] = "source" }
                 try database.audit.append(
-                    AuditEvent(action: "auth.locked", targetType: "user", targetID: userID.description, details: ["locked_until": until]),
+                    AuditEvent(action: "auth.locked", targetType: "user", targetID: userID.description, details: lockDetails),
                     by: actor, at: now, in: db)
             }
         }

@@ -12,6 +12,22 @@ import Synchronization
 /// call blocks Swift's cooperative pool.
 public struct IdentityService: Sendable {
     /// How many failed logins in a row lock a user, for how long, and the ceiling of the doubling.
+    ///
+    /// Failures are counted per user and per source (the client's IPv4 address, or its IPv6 /64):
+    /// - While a user is locked, every login gets `account_locked` with `locked_until`, whoever asks.
+    /// - `threshold` failures in a row from sources that have not yet caused a lock of this user lock
+    ///   the user for `baseDuration`, doubling with each further such lock until a success. Every source
+    ///   that failed in that streak is then a known offender for this user.
+    /// - A known offender's failures no longer count towards the user's lock: `threshold` of them in a
+    ///   row lock only that source out of that user, for a doubling duration of its own, and it gets
+    ///   `account_locked` while the user can log in from anywhere else. So an attacker who keeps failing
+    ///   cannot keep the victim locked out once the first lock has expired.
+    /// - A success from a source clears its row and the user's counts (but not other sources' offender
+    ///   marks, or the attacker could lock again right after each of the victim's logins); an unlock by
+    ///   an employee or admin ends every lock of the user, the offenders' included, and keeps the marks.
+    ///
+    /// An attacker with many addresses can still lock a user once per `threshold` fresh sources; the
+    /// per-IP rate limits and the staff unlock bound what that costs the victim.
     public struct LockoutPolicy: Sendable {
         public var threshold: Int
         public var baseDuration: TimeInterval

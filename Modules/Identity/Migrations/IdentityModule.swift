@@ -1,7 +1,8 @@
 public import GRDB
 public import Storage
 
-/// Identity's tables: users, login sessions (refresh-token families) and refresh tokens.
+/// Identity's tables: users, login sessions (refresh-token families), refresh tokens, and failed
+/// logins per user and source (see ``IdentityService/LockoutPolicy``).
 public struct IdentityModule: BankModule {
     public var name: String { "identity" }
 
@@ -43,6 +44,20 @@ public struct IdentityModule: BankModule {
                         used_at DATETIME
                     ) WITHOUT ROWID;
                     CREATE INDEX refresh_tokens_session ON refresh_tokens(session_id);
+                    """)
+        }
+        migrator.registerMigration("identity.v2.login-sources") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE login_sources (
+                        user_id TEXT NOT NULL REFERENCES users(id),
+                        source TEXT NOT NULL,
+                        failed_count INTEGER NOT NULL DEFAULT 0 CHECK (failed_count >= 0),
+                        lockout_count INTEGER NOT NULL DEFAULT 0 CHECK (lockout_count >= 0),
+                        locked_until DATETIME,
+                        updated_at DATETIME NOT NULL,
+                        PRIMARY KEY (user_id, source)
+                    ) WITHOUT ROWID;
                     """)
         }
     }
