@@ -7,6 +7,7 @@ export const routes = [
   { path: '/signup', page: signup, public: true },
   // Member
   { path: '/', page: dashboard, roles: ['member'] },
+  // Employee and admin (pages/employee.js, pages/admin.js)
 ];
 
 /** Where a user lands after logging in. */
