@@ -68,6 +68,9 @@ class Browser:
         self.base = base
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=chromium_options(width, height))
         self.wait = WebDriverWait(self.driver, 10)
+        if width < 500:
+            # Chromium will not make a window narrower than 500 px: emulate a phone's viewport instead.
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
 
     def open(self, path="/"):
         self.driver.get(f"{self.base}/#{path}")
@@ -90,14 +93,18 @@ class Browser:
     def finds(self, css):
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
-    def field(self, label):
-        """The input labelled `label` (through its <label for>)."""
-        label_element = self.wait.until(EC.presence_of_element_located((By.XPATH, f"//label[normalize-space()={xpath_literal(label)}]")))
+    def field(self, label, within="main"):
+        """The input labelled `label` (through its <label for>) inside the element `within` (CSS)."""
+        def found(driver):
+            container = driver.find_element(By.CSS_SELECTOR, within)
+            labels = container.find_elements(By.XPATH, f".//label[normalize-space()={xpath_literal(label)}]")
+            return labels[0] if labels else False
+        label_element = self.wait.until(found)
         return self.driver.find_element(By.ID, label_element.get_attribute("for"))
 
-    def fill(self, values):
+    def fill(self, values, within="main"):
         for label, value in values.items():
-            element = self.field(label)
+            element = self.field(label, within)
             if element.tag_name == "select":
                 from selenium.webdriver.support.ui import Select
                 Select(element).select_by_visible_text(value)
@@ -135,7 +142,9 @@ class Browser:
         self.heading("Log in")
 
     def console_errors(self):
-        return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE" and "/auth/refresh" not in entry["message"]]
+        """Script errors and console.error calls. (Chromium also logs every 4xx answer as a 'network' error;
+        those are the API's documented answers, which the pages handle, so they are not counted.)"""
+        return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE" and entry.get("source") != "network"]
 
     def quit(self):
         self.driver.quit()
@@ -149,8 +158,15 @@ def xpath_literal(text):
     return "concat(" + ", \"'\", ".join(f"'{part}'" for part in text.split("'")) + ")"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def browser(server):
+def browser(server, request):
     opened = []
 
     def make(width=1280, height=900):
@@ -159,7 +175,13 @@ def browser(server):
         return instance
 
     yield make
-    for instance in opened:
-        errors = instance.console_errors()
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    errors = []
+    for index, instance in enumerate(opened):
+        if failed:
+            # What each window showed when the test failed, for the CI log and the artifacts folder.
+            instance.screenshot(f"FAILED-{request.node.name}-{index}")
+            print(f"--- window {index} at {instance.driver.current_url}:\n{instance.driver.find_element(By.TAG_NAME, 'body').text}")
+        errors += instance.console_errors()
         instance.quit()
-        assert errors == [], errors
+    assert errors == [], errors

@@ -38,3 +38,14 @@ export function label(code) {
 }
 
 export const monthName = (month) => new Date(Date.UTC(2000, month - 1, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
+
+/** The amount field's value in cents, or a 422-shaped error naming `field` (the API's name for it). */
+export function amountOrError(text, field = 'amount_cents') {
+  const cents = parseCents(text);
+  if (cents === null || cents === 0) {
+    const error = new Error('Check the amount');
+    error.fields = { [field]: 'Enter an amount in dollars, like 12.34.' };
+    throw error;
+  }
+  return cents;
+}

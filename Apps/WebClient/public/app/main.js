@@ -54,8 +54,7 @@ function context(state) {
         await action(Object.fromEntries(new FormData(form)), form);
         if (store.get().ui[key]) setUI({ [key]: { pending: false, errors: {}, error: null } });
       } catch (error) {
-        if (!(error instanceof api.ApiError)) console.error(error);
-        const problem = error instanceof api.ApiError ? error : new api.ApiError(0, { title: 'Unexpected error', detail: String(error.message || error) });
+        const problem = asProblem(error);
         setUI({ [key]: { pending: false, errors: problem.fields, error: problem } });
         focusFirstInvalid(form);
       }
@@ -69,7 +68,7 @@ function context(state) {
         await action();
         setUI({ [key]: { pending: false, errors: {}, error: null } });
       } catch (error) {
-        const problem = error instanceof api.ApiError ? error : new api.ApiError(0, { title: 'Unexpected error', detail: String(error.message || error) });
+        const problem = asProblem(error);
         setUI({ [key]: { pending: false, errors: problem.fields, error: problem } });
       }
     },
@@ -83,6 +82,14 @@ function context(state) {
       navigate('/login');
     },
   };
+}
+
+/** Any failure as a problem: API errors as they are; a client-side check's `fields` as a 422. */
+function asProblem(error) {
+  if (error instanceof api.ApiError) return error;
+  if (error.fields) return new api.ApiError(422, { title: error.message, errors: Object.entries(error.fields).map(([field, message]) => ({ field, message })) });
+  console.error(error);
+  return new api.ApiError(0, { title: 'Unexpected error', detail: String(error.message || error) });
 }
 
 function focusFirstInvalid(form) {
