@@ -35,8 +35,8 @@ struct EmployeeController {
         let principal = try context.require(.employee)
         var request = request
         var note: String?
-        if !(try await request.rawBody(context: context)).isEmpty {
-            var fields = FieldReader(try await request.jsonBody(context: context), allowed: ["note"])
+        if let body = try await request.optionalJSONBody(context: context) {
+            var fields = FieldReader(body, allowed: ["note"])
             note = fields.string("note", required: false, maxLength: 1000)
             try fields.validate()
         }

@@ -21,6 +21,7 @@ extension Request {
         return bytes.isEmpty ? nil : try parseJSON(bytes)
     }
 
+    /// The bytes as strict JSON, after checking that the media type is JSON.
     private func parseJSON(_ bytes: [UInt8]) throws -> JSON {
         // The media type without parameters: application/json, or a structured-syntax application/…+json.
         guard let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
