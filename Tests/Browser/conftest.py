@@ -20,6 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(os.environ.get("BANKKIT_BIN", ROOT / ".build" / "debug"))
 ARTIFACTS = pathlib.Path(os.environ.get("BANKKIT_ARTIFACTS", pathlib.Path(__file__).parent / "artifacts"))
 DEMO_PASSWORD = "demo-password-2026"
+A11Y_CHECK = (pathlib.Path(__file__).parent / "a11y.js").read_text()
 
 
 def free_port():
@@ -126,9 +127,13 @@ class Browser:
     def main_text(self):
         return self.driver.find_element(By.CSS_SELECTOR, "main").text
 
-    def screenshot(self, name):
+    def screenshot(self, name, check=True):
+        """Saves the page as artifacts/NAME.png, after checking it for accessibility problems."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+        if check:
+            problems = self.driver.execute_script(A11Y_CHECK)
+            assert problems == [], f"{name}: {problems}"
 
     def log_in(self, email, password=DEMO_PASSWORD):
         self.open("/login")

@@ -206,3 +206,27 @@ def luhn(number):
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+def test_keyboard_only_and_the_dark_theme(browser):
+    from selenium.webdriver.common.keys import Keys
+    b = browser()
+    b.open("/login")
+    email = b.field("Email")
+    email.click()
+    email.send_keys("ada@demo.bankkit.dev", Keys.TAB)
+    assert b.driver.switch_to.active_element == b.field("Password")
+    b.driver.switch_to.active_element.send_keys("demo-password-2026", Keys.ENTER)
+    b.heading("Your accounts")
+    # After a navigation the new page's heading has focus, so the next Tab starts in the page.
+    assert b.driver.switch_to.active_element.tag_name == "h1"
+    theme = b.driver.find_element(By.CSS_SELECTOR, "button[aria-label='Switch between light and dark theme']")
+    dark_before = b.driver.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+    theme.send_keys(Keys.ENTER)
+    expected = "light" if dark_before else "dark"
+    assert b.driver.execute_script("return document.documentElement.dataset.theme") == expected
+    if expected == "light":
+        theme.send_keys(Keys.ENTER)
+    b.screenshot("member-dashboard-dark")
+    go_to_account(b, "Everyday")
+    b.screenshot("member-account-dark")
