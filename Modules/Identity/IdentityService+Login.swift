@@ -199,7 +199,7 @@ extension IdentityService {
     package static func checkName(_ name: String, field: String, in validator: inout Validator) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         validator.check(
-            (1...100).contains(trimmed.count) && !trimmed.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) },
+            (1...100).contains(trimmed.count) && !trimmed.unicodeScalars.contains(where: \.isForbiddenInText),
             field, "must be 1 to 100 characters, without control characters")
     }
 

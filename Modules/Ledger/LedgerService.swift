@@ -111,7 +111,7 @@ public struct LedgerService: Sendable {
 
     static func checkText(_ text: String, field: String, maxLength: Int, in validator: inout Validator) {
         validator.check(
-            text.count <= maxLength && !text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) },
+            text.count <= maxLength && !text.unicodeScalars.contains(where: \.isForbiddenInText),
             field, "must be at most \(maxLength) characters, without control characters")
     }
 }
