@@ -3,7 +3,7 @@
 #
 #   Tests/Reliability/run.sh            # = --short
 #   Tests/Reliability/run.sh --short    # ~4 min on a debug build: part of `make test`
-#   Tests/Reliability/run.sh --long     # crash --long, fuzz --long, the 10-minute soak (~40 min; use a release build for the soak's rate)
+#   Tests/Reliability/run.sh --long     # crash --long, fuzz --long, the 10-minute soak (~1 h; use a release build for the soak's rate)
 #   Tests/Reliability/run.sh --short crash fuzz   # only some of crash, fuzz, soak
 #
 # Uses the binaries in .build/debug (or BANKKIT_BIN), built by `swift build --build-tests`.
