@@ -53,6 +53,8 @@ func buildRouter(bank: Bank, clock: BankClock = .live) throws -> Router<BankRequ
     ServiceRequestsController(identity: bank.identity, requests: bank.requests, cards: bank.cards).addRoutes(to: router)
     EmployeeController(identity: bank.identity, requests: bank.requests).addRoutes(to: router)
     AdminController(identity: bank.identity, admin: bank.admin).addRoutes(to: router)
+    // Last: router middleware added after the routes wraps only the not-found path.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }
 

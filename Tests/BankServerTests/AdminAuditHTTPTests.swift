@@ -120,7 +120,7 @@ import Testing
             for (method, uri, body) in attempts {
                 expectProblem(try await api.call(method, uri, token: token, json: body), .forbidden, "forbidden", "\(method) \(uri)")
             }
-            // Writing verbs on the admin paths are not routes at all: the router answers them like any unknown route.
+            // Writing verbs on the admin paths are not routes at all: 405, and Allow names the one method served.
             for (method, uri) in [
                 (HTTPRequest.Method.post, "/admin/users"), (.patch, "/admin/users/\(scene.ada.userID)"),
                 (.delete, "/admin/users/\(scene.ada.userID)"),
@@ -128,7 +128,8 @@ import Testing
                 (.patch, "/admin/service-requests"), (.delete, "/admin/audit-log"), (.post, "/admin/transactions"),
             ] {
                 let reply = try await api.call(method, uri, token: token, json: method == .delete ? nil : #"{"amount_cents":100}"#)
-                expectProblem(reply, .notFound, "not_found", "\(method) \(uri)")
+                expectProblem(reply, .methodNotAllowed, "method_not_allowed", "\(method) \(uri)")
+                #expect(reply.headers[.allow] == "GET", "\(method) \(uri)")
             }
 
             #expect(try await api.balance(scene.ada, scene.adaAccount) == 6_500)

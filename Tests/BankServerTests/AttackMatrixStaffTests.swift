@@ -26,14 +26,20 @@ import Testing
                 for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
                     for (who, session) in [("admin", admin), ("employee", employee), ("member", member)] {
                         let reply = try await api.call(method, row.uri(fixture), token: session.accessToken, json: #"{"role":"admin"}"#)
-                        expectProblem(reply, .notFound, "not_found", "\(method) \(row.path) as \(who)")
+                        expectProblem(reply, .methodNotAllowed, "method_not_allowed", "\(method) \(row.path) as \(who)")
+                        #expect(reply.headers[.allow] == "GET", "\(method) \(row.path) as \(who)")
                     }
                 }
             }
             // No customer data behind the member's routes can be deleted or replaced either.
-            for uri in ["/accounts/\(fixture.account.id)", "/account-holders/me", "/transfers/\(fixture.transferID)", "/service-requests/\(fixture.requestID)"] {
+            for (uri, allowed) in [
+                ("/accounts/\(fixture.account.id)", "GET"), ("/account-holders/me", "GET, PATCH"), ("/transfers/\(fixture.transferID)", "GET"),
+                ("/service-requests/\(fixture.requestID)", "GET"),
+            ] {
                 for method in [HTTPRequest.Method.put, .delete] {
-                    expectProblem(try await api.call(method, uri, token: member.accessToken, json: "{}"), .notFound, "not_found", "\(method) \(uri)")
+                    let reply = try await api.call(method, uri, token: member.accessToken, json: "{}")
+                    expectProblem(reply, .methodNotAllowed, "method_not_allowed", "\(method) \(uri)")
+                    #expect(reply.headers[.allow] == allowed, "\(method) \(uri)")
                 }
             }
             try await AttackMatrixTokenTests.expectFixtureUntouched(api, fixture)

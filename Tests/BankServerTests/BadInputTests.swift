@@ -212,4 +212,27 @@ import Testing
             try await world.expectUnchanged(api)
         }
     }
+
+    @Test func aMethodThePathDoesNotServeIs405WithAllow() async throws {
+        try await TestBank.withApp { api in
+            let session = try await api.signUp("methods@example.com")
+            let account = try await api.openAccount(session)
+            for (method, uri, allowed) in [
+                (HTTPRequest.Method.get, "/auth/login", "POST"),
+                (.delete, "/accounts", "GET, POST"),
+                (.put, "/accounts/\(account.id)", "GET"),
+                (.delete, "/account-holders/me", "GET, PATCH"),
+                (.get, "/accounts/\(account.id)/close", "POST"),
+                (.post, "/accounts/\(account.id)/statements/2026-11.csv", "GET"),
+            ] {
+                let reply = try await api.call(method, uri, token: session.accessToken)
+                #expect(reply.status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(reply.string("code") == "method_not_allowed", "\(method) \(uri)")
+                #expect(reply.headers[.allow] == allowed, "\(method) \(uri)")
+            }
+            // A path nobody serves stays a 404.
+            #expect(try await api.call(.delete, "/nothing/here", token: session.accessToken).status == .notFound)
+            #expect(try await api.call(.get, "/accounts/\(account.id)/nothing", token: session.accessToken).status == .notFound)
+        }
+    }
 }
