@@ -7,6 +7,8 @@ import { statement } from './pages/statement.js';
 import { transfer } from './pages/transfer.js';
 import { requests, request } from './pages/requests.js';
 import { profile } from './pages/profile.js';
+import { queue, queueItem, unlock } from './pages/employee.js';
+import { overview, users, user, accounts, adminAccount, transactions, adminTransaction, adminRequests, audit } from './pages/admin.js';
 
 export const routes = [
   { path: '/login', page: login, public: true },
@@ -21,6 +23,18 @@ export const routes = [
   { path: '/requests/:id', page: request, roles: ['member'] },
   { path: '/profile', page: profile, roles: ['member'] },
   // Employee and admin (pages/employee.js, pages/admin.js)
+  { path: '/queue', page: queue, roles: ['employee'] },
+  { path: '/queue/:id', page: queueItem, roles: ['employee'] },
+  { path: '/unlock', page: unlock, roles: ['employee', 'admin'] },
+  { path: '/admin', page: overview, roles: ['admin'] },
+  { path: '/admin/users', page: users, roles: ['admin'] },
+  { path: '/admin/users/:id', page: user, roles: ['admin'] },
+  { path: '/admin/accounts', page: accounts, roles: ['admin'] },
+  { path: '/admin/accounts/:id', page: adminAccount, roles: ['admin'] },
+  { path: '/admin/transactions', page: transactions, roles: ['admin'] },
+  { path: '/admin/transactions/:id', page: adminTransaction, roles: ['admin'] },
+  { path: '/admin/requests', page: adminRequests, roles: ['admin'] },
+  { path: '/admin/audit', page: audit, roles: ['admin'] },
 ];
 
 /** Where a user lands after logging in. */
