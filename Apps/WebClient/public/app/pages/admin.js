@@ -3,9 +3,9 @@
 import { h } from '../lib/dom.js';
 import { href } from '../lib/router.js';
 import * as api from '../api.js';
-import { Field, FormError, Money, SignedMoney, Badge, Resource, Table, Pager, Facts } from '../components.js';
+import { Field, FormError, Money, SignedMoney, Badge, Resource, Pager, Facts } from '../components.js';
 import { dateTime, date, label, money, parseCents } from '../format.js';
-import { REQUEST_STATUSES, StatusFilter, detailSummary, shortID } from './employee.js';
+import { REQUEST_STATUSES, StaffTable, StatusFilter, detailSummary, shortID } from './employee.js';
 
 const PAGE = 25;
 const CATEGORIES = ['groceries', 'dining', 'transport', 'shopping', 'entertainment', 'utilities', 'rent', 'travel', 'health', 'electronics', 'other'];
@@ -109,7 +109,7 @@ export const users = {
   load: (ctx) => ({ users: () => api.get('/admin/users', { limit: PAGE, cursor: ctx.query.cursor }) }),
   view(ctx) {
     return Resource(ctx.data.users, (list) => [
-      Table({
+      StaffTable({
         caption: `Users (${list.data.filter(isLocked).length} locked on this page)`,
         rows: list.data,
         empty: 'No users.',
@@ -173,7 +173,7 @@ export const accounts = {
   }),
   view(ctx) {
     return Resource(ctx.data.accounts, (list) => [
-      Table({
+      StaffTable({
         caption: 'All accounts',
         rows: list.data,
         empty: 'No accounts.',
@@ -237,7 +237,7 @@ export const adminAccount = {
 // MARK: - Transactions
 
 function TransactionTable(rows, caption, { account = true } = {}) {
-  return Table({
+  return StaffTable({
     caption,
     rows,
     empty: 'No transactions match.',
@@ -331,7 +331,7 @@ export const adminRequests = {
     return [
       StatusFilter(ctx, { path: '/admin/requests', value: status, options: [['', 'Any status'], ...REQUEST_STATUSES.map((s) => [s, label(s)])] }),
       Resource(ctx.data.requests, (list) => [
-        Table({
+        StaffTable({
           caption: `${status ? `${label(status)} service requests` : 'Service requests'}, newest first`,
           rows: list.data,
           empty: 'No request matches.',
@@ -376,7 +376,7 @@ export const audit = {
         Field({ form: 'audit', name: 'to', label: 'To', type: 'date', value: q.to || '' }),
         h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter'), h('a', { href: href('/admin/audit') }, 'Clear filters'))),
       Resource(ctx.data.entries, (list) => [
-        Table({
+        StaffTable({
           caption: 'Audit entries, newest first',
           rows: list.data,
           empty: 'No entry matches.',

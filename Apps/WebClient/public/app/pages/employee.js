@@ -30,6 +30,9 @@ export function detailPairs(fields = {}, { short = false } = {}) {
 /** One line for a table cell: `Daily limit: $2,500.00 · Account ID: a5ee3de5…`. */
 export const detailSummary = (fields) => detailPairs(fields, { short: true }).map(([key, value]) => `${key}: ${value}`).join(' · ') || '—';
 
+/** A table whose words wrap only between words (so short IDs, dates and badges stay whole); it scrolls sideways when narrow. */
+export const StaffTable = (options) => h('div', { class: 'staff-table' }, Table(options));
+
 /** A small "choose a status, Show" form that writes `status` into the page's hash query. */
 export function StatusFilter(ctx, { path, value, options }) {
   const apply = (event) => {
@@ -60,7 +63,7 @@ export const queue = {
         options: [...REQUEST_STATUSES.map((s) => [s, label(s)]), ['all', 'Any status']],
       }),
       Resource(ctx.data.queue, (list) => [
-        Table({
+        StaffTable({
           caption: `${status ? label(status) : 'All'} requests, newest first`,
           rows: list.data,
           empty: status === 'pending' ? 'The queue is empty: no request is waiting.' : 'No request matches.',
