@@ -341,7 +341,18 @@ def test_admin_overview_is_healthy_and_every_admin_page_loads(browser, server):
     b.click("Audit log", within="header")
     b.heading("Audit log")
     b.text_appears("Audit chain valid, ")
-    wait_rows(b, 25)
+    first_page = [int(r.split(" ")[0]) for r in wait_rows(b, 25)]
+    assert first_page == sorted(first_page, reverse=True)
+    # Paging: the cursor goes into the address; the next page continues where the first ended.
+    b.click("Next page »")
+    b.wait.until(lambda d: "#/admin/audit?cursor=" in d.current_url)
+    b.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+                 and int(d.find_element(By.CSS_SELECTOR, "main table tbody tr").text.split(" ")[0]) < first_page[-1])
+    second_page = [int(r.split(" ")[0]) for r in rows(b)]
+    assert second_page[0] == first_page[-1] - 1 and len(second_page) == 25
+    b.click("« First page")
+    b.wait.until(lambda d: d.current_url.endswith("#/admin/audit"))
+    b.wait.until(lambda d: int(d.find_element(By.CSS_SELECTOR, "main table tbody tr").text.split(" ")[0]) == first_page[0])
     b.fill({"Action": "user.unlocked"})
     b.click("Filter")
     b.wait.until(lambda d: d.current_url.endswith("#/admin/audit?action=user.unlocked"))
