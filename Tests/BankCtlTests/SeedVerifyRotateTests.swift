@@ -110,6 +110,28 @@ import Testing
         #expect(try await after.database.verifyAuditChain().valid)
     }
 
+    /// The history starts on the payday on or before 61 days ago, whatever the day: these end days put
+    /// 61 days ago on the 1st, the 2nd (rent day, which once came before any salary), the 14th, the 15th,
+    /// the 16th and the 31st of a month, and across a year's end.
+    @Test(arguments: ["2025-03-01", "2025-12-02", "2025-12-14", "2025-12-15", "2025-12-16", "2025-12-31"])
+    func theDemoSeedsSoundlyWhateverDayItEnds(on day: String) async throws {
+        try await run(["seed", "--demo", "--as-of", day])
+        try await run(["verify"])
+        let bank = try await openBank()
+        defer { try? bank.database.close() }
+        let stats = try await bank.admin.stats()
+        #expect((stats.users.members, stats.ledger.accounts, stats.pendingRequests) == (5, 10, 1))
+        let declined = try await bank.ledger.allTransactions(filter: TransactionFilter(status: .declined), page: PageRequest())
+        #expect(declined.data.map(\.declineReason) == ["insufficient_funds"])
+        let pending = try await bank.requests.requests(in: .any, status: .pending, page: PageRequest())
+        #expect(pending.data.map(\.createdAt.rfc3339) == ["\(day)T10:00:00Z"])
+    }
+
+    @Test(arguments: ["2026-13-01", "2026-02-30", "yesterday", "2999-01-01"])
+    func seedRefusesABadAsOfDay(_ day: String) {
+        #expect(throws: (any Error).self) { try BankCtl.parseAsRoot(["seed", "--demo", "--as-of", day]) }
+    }
+
     @Test func seedWithoutWhatToSeedIsAUsageError() {
         #expect(throws: (any Error).self) { try BankCtl.parseAsRoot(["seed"]) }
     }

@@ -48,9 +48,18 @@ struct DemoBank {
         var actor: Actor { Actor(principal: principal) }
     }
 
-    /// Creates everything, walking the clock from 61 days ago to now.
+    /// The first day of the history: the payday (the 1st or the 15th) on or before 61 days ago, so that
+    /// every member's history opens with a salary and never with rent they cannot pay yet.
+    static func firstDay(until now: Date) -> Date {
+        let calendar = Calendar.utcGregorian
+        var day = calendar.dateComponents([.year, .month, .day], from: now.addingTimeInterval(-61 * 24 * 3600))
+        day.day = day.day! >= 15 ? 15 : 1
+        return calendar.date(from: day)!
+    }
+
+    /// Creates everything, walking the clock from the first payday of the history to now.
     mutating func seed(until now: Date) async throws {
-        let start = Calendar.utcGregorian.startOfDay(for: now.addingTimeInterval(-61 * 24 * 3600))
+        let start = Self.firstDay(until: now)
         clock.set(start)
         var members: [Member] = []
         for persona in Self.members {
