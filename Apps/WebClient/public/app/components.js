@@ -1,7 +1,7 @@
 // Small view components: pure functions from their arguments to `h` trees.
 import { h } from './lib/dom.js';
 import { href } from './lib/router.js';
-import { money, label } from './format.js';
+import { money, label, parseCents } from './format.js';
 
 /** A labelled input (or select/textarea) with its hint and its error, wired for screen readers. */
 export function Field({ name, label: text, type = 'text', error, hint, options, value, form, ...attrs }) {
@@ -85,3 +85,37 @@ export function Pager({ list, path, query }) {
 /** A definition list of `[label, value]` pairs. */
 export const Facts = (pairs) =>
   h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value ?? '—')]));
+
+export const CATEGORIES = ['groceries', 'dining', 'transport', 'shopping', 'entertainment', 'utilities', 'rent', 'travel', 'health', 'electronics', 'other'];
+
+/** Dollars for an input from a `*_cents` query value: `1000` → `10.00`. */
+const dollarsOf = (cents) => (cents && /^\d+$/.test(cents) ? (Number(cents) / 100).toFixed(2) : '');
+
+/**
+ * The filters of a transaction list (a member's account, the admin's ledger): they write the
+ * API's query (`q`, `type`, `status`, `category`, `from`, `to`, `min_cents`, `max_cents`) into the page's address.
+ */
+export function TransactionFilters(ctx, { path, className = '' }) {
+  const q = ctx.query;
+  const apply = (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries(new FormData(event.currentTarget));
+    const query = { ...values };
+    for (const name of ['min', 'max']) {
+      delete query[name];
+      const cents = parseCents(values[name]);
+      if (cents) query[`${name}_cents`] = cents;
+    }
+    ctx.go(path, query);
+  };
+  return h('form', { class: `filters ${className}`.trim(), onsubmit: apply, 'aria-label': 'Filter transactions' },
+    Field({ form: 'filter', name: 'q', label: 'Search', type: 'search', value: q.q || '' }),
+    Field({ form: 'filter', name: 'type', label: 'Type', value: q.type || '', options: [['', 'Any'], ['credit', 'Money in'], ['debit', 'Money out']] }),
+    Field({ form: 'filter', name: 'status', label: 'Status', value: q.status || '', options: [['', 'Any'], ['posted', 'Posted'], ['declined', 'Declined']] }),
+    Field({ form: 'filter', name: 'category', label: 'Category', value: q.category || '', options: [['', 'Any'], ...CATEGORIES.map((c) => [c, label(c)])] }),
+    Field({ form: 'filter', name: 'from', label: 'From', type: 'date', value: q.from || '' }),
+    Field({ form: 'filter', name: 'to', label: 'To', type: 'date', value: q.to || '' }),
+    Field({ form: 'filter', name: 'min', label: 'Min (USD)', inputmode: 'decimal', autocomplete: 'off', value: dollarsOf(q.min_cents) }),
+    Field({ form: 'filter', name: 'max', label: 'Max (USD)', inputmode: 'decimal', autocomplete: 'off', value: dollarsOf(q.max_cents) }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter'), h('a', { href: href(path) }, 'Clear filters')));
+}

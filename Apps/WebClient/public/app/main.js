@@ -36,7 +36,8 @@ function context(state) {
     setUI,
     flash: state.flash,
     go: (path, query) => navigate(path, query),
-    notify: (kind, text) => store.set({ flash: { kind, text, path: store.get().route.path } }),
+    /** A message shown on the current page, or on `path` when the page is about to change. */
+    notify: (kind, text, path) => store.set({ flash: { kind, text, path: path ?? store.get().route.path } }),
     reload: (...names) => load(store.get().route, names),
     /** The state of a form: `{ pending, errors, error }`. */
     form: (name) => ui[`form:${name}`] || { pending: false, errors: {}, error: null },

@@ -2,11 +2,10 @@
 import { h } from '../lib/dom.js';
 import { href } from '../lib/router.js';
 import * as api from '../api.js';
-import { Field, FormError, SubmitButton, Money, SignedMoney, Badge, Resource, Table, Pager, Facts } from '../components.js';
+import { CATEGORIES, Field, FormError, SubmitButton, Money, SignedMoney, Badge, Resource, Table, Pager, Facts, TransactionFilters } from '../components.js';
 import { amountOrError, date, dateTime, label, money } from '../format.js';
 
 const FILTERS = ['status', 'type', 'category', 'from', 'to', 'min_cents', 'max_cents', 'q', 'cursor'];
-const CATEGORIES = ['groceries', 'dining', 'transport', 'shopping', 'entertainment', 'utilities', 'rent', 'travel', 'health', 'electronics', 'other'];
 
 const transactionQuery = (query) =>
   Object.fromEntries(FILTERS.filter((name) => query[name]).map((name) => [name, query[name]]));
@@ -164,41 +163,13 @@ function CardView(ctx, card) {
 
 function Transactions(ctx, acct) {
   const path = `/accounts/${acct.id}`;
-  const q = ctx.query;
-  const apply = (event) => {
-    event.preventDefault();
-    const values = Object.fromEntries(new FormData(event.currentTarget));
-    const query = { ...values };
-    for (const name of ['min', 'max']) {
-      delete query[name];
-      if (values[name].trim()) query[`${name}_cents`] = amountOrNull(values[name]);
-    }
-    ctx.go(path, query);
-  };
   return h('section', { 'aria-labelledby': 'txn-heading' },
     h('h2', { id: 'txn-heading' }, 'Transactions'),
-    h('form', { class: 'filters', onsubmit: apply, 'aria-label': 'Filter transactions' },
-      Field({ form: 'filter', name: 'q', label: 'Search', type: 'search', value: q.q || '' }),
-      Field({ form: 'filter', name: 'type', label: 'Type', value: q.type || '', options: [['', 'Any'], ['credit', 'Money in'], ['debit', 'Money out']] }),
-      Field({ form: 'filter', name: 'status', label: 'Status', value: q.status || '', options: [['', 'Any'], ['posted', 'Posted'], ['declined', 'Declined']] }),
-      Field({ form: 'filter', name: 'category', label: 'Category', value: q.category || '', options: [['', 'Any'], ...CATEGORIES.map((c) => [c, label(c)])] }),
-      Field({ form: 'filter', name: 'from', label: 'From', type: 'date', value: q.from || '' }),
-      Field({ form: 'filter', name: 'to', label: 'To', type: 'date', value: q.to || '' }),
-      Field({ form: 'filter', name: 'min', label: 'Min (USD)', inputmode: 'decimal', value: q.min_cents ? (q.min_cents / 100).toFixed(2) : '' }),
-      Field({ form: 'filter', name: 'max', label: 'Max (USD)', inputmode: 'decimal', value: q.max_cents ? (q.max_cents / 100).toFixed(2) : '' }),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter'), h('a', { href: href(path) }, 'Clear'))),
+    TransactionFilters(ctx, { path }),
     Resource(ctx.data.transactions, (list) => [
       TransactionTable(list.data, acct.id, 'Transactions, newest first'),
-      Pager({ list, path, query: q }),
+      Pager({ list, path, query: ctx.query }),
     ]));
-}
-
-function amountOrNull(text) {
-  try {
-    return amountOrError(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The rows of an account's transactions (also used by the statement). */

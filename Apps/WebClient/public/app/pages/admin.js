@@ -3,12 +3,11 @@
 import { h } from '../lib/dom.js';
 import { href } from '../lib/router.js';
 import * as api from '../api.js';
-import { Field, FormError, Money, SignedMoney, Badge, Resource, Pager, Facts } from '../components.js';
-import { dateTime, date, label, money, parseCents } from '../format.js';
-import { REQUEST_STATUSES, StaffTable, StatusFilter, detailSummary, shortID } from './employee.js';
+import { Field, FormError, Money, SignedMoney, Badge, Resource, Pager, Facts, TransactionFilters } from '../components.js';
+import { dateTime, date, detailSummary, label, money, shortID } from '../format.js';
+import { REQUEST_STATUSES, StaffTable, StatusFilter } from './employee.js';
 
 const PAGE = 25;
-const CATEGORIES = ['groceries', 'dining', 'transport', 'shopping', 'entertainment', 'utilities', 'rent', 'travel', 'health', 'electronics', 'other'];
 const AUDIT_ACTIONS = [
   'account.closed', 'account.daily_limit_set', 'account.opened', 'auth.locked', 'auth.login_failed', 'auth.login_succeeded', 'auth.logout',
   'auth.password_changed', 'auth.refresh_token_reused', 'card.cancelled', 'card.frozen', 'card.issued', 'card.purchase', 'card.purchase_declined',
@@ -262,32 +261,11 @@ export const transactions = {
     transactions: () => api.get('/admin/transactions', { limit: PAGE, ...pick(ctx.query, [...TXN_FILTERS, 'cursor']) }),
   }),
   view(ctx) {
-    const q = ctx.query;
-    const asDollars = (cents) => (cents && /^\d+$/.test(cents) ? money(Number(cents)).replace('$', '').replaceAll(',', '') : '');
-    const apply = (event) => {
-      event.preventDefault();
-      const v = Object.fromEntries(new FormData(event.currentTarget));
-      const query = pick(v, ['q', 'status', 'type', 'category', 'from', 'to']);
-      for (const name of ['min', 'max']) {
-        const cents = parseCents(v[name]);
-        if (cents) query[`${name}_cents`] = cents;
-      }
-      ctx.go('/admin/transactions', query);
-    };
     return [
-      h('form', { class: 'filters staff-filters', onsubmit: apply, 'aria-label': 'Filter transactions' },
-        Field({ form: 'filter', name: 'q', label: 'Search', type: 'search', value: q.q || '' }),
-        Field({ form: 'filter', name: 'status', label: 'Status', value: q.status || '', options: [['', 'Any'], ['posted', 'Posted'], ['declined', 'Declined']] }),
-        Field({ form: 'filter', name: 'type', label: 'Type', value: q.type || '', options: [['', 'Any'], ['credit', 'Credit (money in)'], ['debit', 'Debit (money out)']] }),
-        Field({ form: 'filter', name: 'category', label: 'Category', value: q.category || '', options: [['', 'Any'], ...CATEGORIES.map((c) => [c, label(c)])] }),
-        Field({ form: 'filter', name: 'from', label: 'From', type: 'date', value: q.from || '' }),
-        Field({ form: 'filter', name: 'to', label: 'To', type: 'date', value: q.to || '' }),
-        Field({ form: 'filter', name: 'min', label: 'Min (USD)', inputmode: 'decimal', autocomplete: 'off', value: asDollars(q.min_cents) }),
-        Field({ form: 'filter', name: 'max', label: 'Max (USD)', inputmode: 'decimal', autocomplete: 'off', value: asDollars(q.max_cents) }),
-        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter'), h('a', { href: href('/admin/transactions') }, 'Clear filters'))),
+      TransactionFilters(ctx, { path: '/admin/transactions', className: 'staff-filters' }),
       Resource(ctx.data.transactions, (list) => [
         TransactionTable(list.data, 'Transactions of every account, newest first'),
-        Pager({ list, path: '/admin/transactions', query: q }),
+        Pager({ list, path: '/admin/transactions', query: ctx.query }),
       ]),
     ];
   },

@@ -4,31 +4,9 @@ import { h } from '../lib/dom.js';
 import { href } from '../lib/router.js';
 import * as api from '../api.js';
 import { Field, FormError, SubmitButton, Resource, Table, Pager, Facts, Badge } from '../components.js';
-import { dateTime, label, money } from '../format.js';
+import { UUID, dateTime, detailPairs, detailSummary, label, shortID } from '../format.js';
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'completed', 'rejected', 'cancelled'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The first block of a UUID, enough to tell rows apart in a table (the full ID is on the detail page). */
-export const shortID = (id) => (id ? `${String(id).slice(0, 8)}…` : '—');
-
-/** `daily_limit_cents` → `Daily limit`, `card_id` → `Card ID`. */
-function fieldName(key) {
-  if (key.endsWith('_id')) return `${label(key.slice(0, -3))} ID`;
-  return label(key.replace(/_cents$/, ''));
-}
-
-/** A request's `details` or `result` as `[label, text]` pairs (cents as money; the API sends some as strings). */
-export function detailPairs(fields = {}, { short = false } = {}) {
-  return Object.entries(fields || {}).map(([key, value]) => {
-    if (key.endsWith('_cents')) return [fieldName(key), money(Number(value))];
-    const text = String(value);
-    return [fieldName(key), short && UUID.test(text) ? shortID(text) : text];
-  });
-}
-
-/** One line for a table cell: `Daily limit: $2,500.00 · Account ID: a5ee3de5…`. */
-export const detailSummary = (fields) => detailPairs(fields, { short: true }).map(([key, value]) => `${key}: ${value}`).join(' · ') || '—';
 
 /** A table whose words wrap only between words (so short IDs, dates and badges stay whole); it scrolls sideways when narrow. */
 export const StaffTable = (options) => h('div', { class: 'staff-table' }, Table(options));

@@ -3,7 +3,7 @@ import { h } from '../lib/dom.js';
 import { href } from '../lib/router.js';
 import * as api from '../api.js';
 import { Field, FormError, SubmitButton, Resource, Table, Pager, Facts, Badge } from '../components.js';
-import { amountOrError, dateTime, label, money } from '../format.js';
+import { amountOrError, dateTime, detailPairs, label, money } from '../format.js';
 
 const TYPES = [
   ['card_replacement', 'Replace a card'],
@@ -91,7 +91,7 @@ function NewRequest(ctx) {
     for (const key of Object.keys(details)) if (details[key] === '') delete details[key];
     const filed = await api.post('/service-requests', { type, details });
     element.reset();
-    ctx.notify('success', `Request filed: ${label(filed.type)}. An employee will review it.`);
+    ctx.notify('success', `Request filed: ${label(filed.type)}. An employee will review it.`, `/requests/${filed.id}`);
     ctx.go(`/requests/${filed.id}`);
   });
   return h('form', { onsubmit: submit, novalidate: true },
@@ -113,10 +113,10 @@ export const request = {
       Facts([
         ['Type', label(r.type)],
         ['Status', Badge(r.status)],
-        ...Object.entries(r.details).map(([key, value]) => [label(key), key.endsWith('_cents') ? money(value) : String(value)]),
+        ...detailPairs(r.details),
         r.note && ['Note from the bank', r.note],
         r.rejection_reason && ['Why it was rejected', r.rejection_reason],
-        ...Object.entries(r.result || {}).map(([key, value]) => [label(key), String(value)]),
+        ...detailPairs(r.result).map(([key, value]) => [`Result: ${key}`, value]),
         ['Filed', dateTime(r.created_at)],
         r.decided_at && ['Decided', dateTime(r.decided_at)],
         ['Request ID', r.id],
