@@ -14,6 +14,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -68,7 +69,8 @@ class Browser:
     def __init__(self, base, width=1280, height=900):
         self.base = base
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=chromium_options(width, height))
-        self.wait = WebDriverWait(self.driver, 10)
+        # The page re-renders while a wait polls it: an element found a moment ago may be gone.
+        self.wait = WebDriverWait(self.driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
         if width < 500:
             # Chromium will not make a window narrower than 500 px: emulate a phone's viewport instead.
             self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})

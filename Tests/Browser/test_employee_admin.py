@@ -94,7 +94,8 @@ def stats_of(b):
 
 
 def rows(b):
-    return [row.text for row in b.finds("main table tbody tr")]
+    """The text of the table's rows, read again if a re-render replaced them while they were read."""
+    return b.wait.until(lambda d: ([row.text for row in d.find_elements(By.CSS_SELECTOR, "main table tbody tr")],))[0]
 
 
 def wait_rows(b, count):
