@@ -31,6 +31,22 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([UserID].self, from: Data("[42]".utf8)) }
     }
 
+    @Test func liveIdentifiersAreVersion7AndSortByTheirTime() throws {
+        let noon = Date(timeIntervalSince1970: 1_795_000_000.123)
+        let id = UUID.timeOrdered(at: noon)
+        let text = id.uuidString.lowercased()
+        // The first 48 bits are the Unix time in milliseconds; then version 7 and the RFC 9562 variant.
+        #expect(text.prefix(13) == String(1_795_000_000_123, radix: 16).leftPadded(to: 12).prefix(8) + "-" + String(1_795_000_000_123, radix: 16).leftPadded(to: 12).suffix(4))
+        #expect(Array(text)[14] == "7")
+        #expect("89ab".contains(Array(text)[19]))
+        let later = (1...50).map { UUID.timeOrdered(at: noon.addingTimeInterval(Double($0) * 0.002)).uuidString.lowercased() }
+        #expect(later == later.sorted())
+        #expect(later.allSatisfy { $0 > text })
+        #expect(Set((0..<1000).map { _ in UUID.timeOrdered(at: noon) }).count == 1000)
+        let live: AccountID = IDSource.live.next()
+        #expect(Array(live.description)[14] == "7")
+    }
+
     @Test func idSourceMintsTypedIdentifiersFromItsClosure() {
         let fixed = UUID(uuidString: uuidString)!
         let source = IDSource { fixed }
@@ -67,4 +83,8 @@ import Testing
         #expect(acting == Actor(principal: principal, ip: "10.0.0.1", userAgent: "tests", requestID: "req-1"))
         #expect(Actor.system.principal == nil)
     }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String { String(repeating: "0", count: max(0, length - count)) + self }
 }
