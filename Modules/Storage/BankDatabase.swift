@@ -15,6 +15,8 @@ public struct BankDatabase: Sendable {
     /// The modules whose tables this database holds, in migration order.
     public let moduleNames: [String]
     private let groupCommit: GroupCommit
+    /// Checkpoints the WAL beside the writer; `nil` for a writer opened elsewhere.
+    private var checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database file at `path` and migrates it for `modules`.
     ///
@@ -30,8 +32,13 @@ public struct BankDatabase: Sendable {
         configuration.label = "bankkit"
         let pool = try DatabasePool(path: path, configuration: configuration)
         // The pool's WAL set-up resets `synchronous`: set FULL after opening, so that a committed transfer survives power loss.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // Checkpoints are the checkpointer's job; the writer's own threshold is only a safety net.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
+        }
         try self.init(writer: pool, modules: modules, auditKey: auditKey)
+        checkpointer = try WALCheckpointer(path: path)
     }
 
     /// Wraps an already open writer (a `DatabaseQueue` in tests, say) and migrates it for `modules`.
@@ -85,6 +92,7 @@ public struct BankDatabase: Sendable {
 
     /// Closes the database, waiting for running work; used on shutdown.
     public func close() throws {
+        try checkpointer?.stop()
         if let pool = writer as? DatabasePool { try pool.close() }
         if let queue = writer as? DatabaseQueue { try queue.close() }
     }

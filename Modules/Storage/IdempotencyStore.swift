@@ -19,7 +19,7 @@ public struct IdempotencyStore: Sendable {
     public func storedResponse(for key: IdempotencyKey, in db: Database) throws -> StoredResponse? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT fingerprint, status, body FROM idempotency_records WHERE scope = ? AND key = ?",
+                db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency_records WHERE scope = ? AND key = ?"),
                 arguments: [key.scope, key.key])
         else { return nil }
         guard row["fingerprint"] as String == key.fingerprint else { throw IdempotencyError.keyReused }
@@ -28,9 +28,9 @@ public struct IdempotencyStore: Sendable {
 
     /// Saves the response of the first request with `key`; call inside the effect's transaction.
     public func save(_ response: StoredResponse, for key: IdempotencyKey, at date: Date, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO idempotency_records (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [key.scope, key.key, key.fingerprint, response.status, response.body, date])
+        try db.cachedStatement(
+            sql: "INSERT INTO idempotency_records (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [key.scope, key.key, key.fingerprint, response.status, response.body, date.databaseText])
     }
 
     /// Marks `key` as running in this process until `body` returns.

@@ -13,6 +13,28 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: bank.path))
     }
 
+    @Test func theWALIsCheckpointedBesideTheWriterWhichKeepsOnlyAHighThreshold() async throws {
+        let bank = try TestBank(modules: [NotesModule()])
+        #expect(try await bank.database.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 10_000)
+        for index in 0..<20 {
+            try await bank.database.write { db in try db.execute(sql: "INSERT INTO notes (body) VALUES (?)", arguments: ["note \(index)"]) }
+        }
+        // The commits above live in the WAL until a checkpoint copies them into the database file. The
+        // writer's threshold is far away, so only the checkpointer's own connection can make the file whole.
+        let logicalSize = try await bank.database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+        }
+        var fileSize = 0
+        for _ in 0..<50 where fileSize < logicalSize {
+            try await Task.sleep(for: .milliseconds(100))
+            fileSize = try FileManager.default.attributesOfItem(atPath: bank.path)[.size] as? Int ?? 0
+        }
+        #expect(logicalSize > 4096)
+        #expect(fileSize == logicalSize)
+        let notes = try await bank.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes") }
+        #expect(notes == 20)
+    }
+
     @Test func storageTablesAreAlwaysMigratedFirst() async throws {
         let bank = try TestBank(modules: [NotesModule(), RemindersModule()])
         #expect(bank.database.moduleNames == ["storage", "notes", "reminders"])
