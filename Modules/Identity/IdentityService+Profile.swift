@@ -68,6 +68,7 @@ extension IdentityService {
     public func setRole(email: String, to role: Role, actor: Actor) async throws -> User {
         let normalized = Self.normalize(email: email)
         let now = clock.now()
+        defer { sessions.invalidate() }
         return try await database.write { db in
             guard var record = try UserRecord.filter(Column("email") == normalized).fetchOne(db) else {
                 throw IdentityError(.userNotFound, "No user with email \(normalized).")

@@ -38,6 +38,7 @@ extension IdentityService {
         }
         switch outcome {
         case .reused:
+            sessions.invalidate()
             throw IdentityError(.refreshTokenReused, "This refresh token was already used; every session token of its family is revoked.")
         case .rotated(let user, let sessionID, let token):
             return try await session(user: user.user, sessionID: sessionID, refreshToken: token)
@@ -53,6 +54,7 @@ extension IdentityService {
             try database.audit.append(
                 AuditEvent(action: "auth.logout", targetType: "session", targetID: sessionID.description), by: actor, at: now, in: db)
         }
+        sessions.invalidate()
     }
 
     /// Changes the caller's password and revokes every other session of theirs.
@@ -74,6 +76,7 @@ extension IdentityService {
                 AuditEvent(action: "auth.password_changed", targetType: "user", targetID: principal.userID.description),
                 by: actor, at: now, in: db)
         }
+        sessions.invalidate()
     }
 
     /// Re-authenticates a logged-in user before a sensitive action (revealing a card number).

@@ -56,6 +56,8 @@ public struct IdentityService: Sendable {
     let ids: IDSource
     let lockout: LockoutPolicy
     let tokenHash: KeyedHash
+    /// Recent session checks, for requests that only read.
+    let sessions = SessionCache()
     private let decoy = DecoyHash()
 
     /// Creates the service.
@@ -77,9 +79,17 @@ public struct IdentityService: Sendable {
     }
 
     /// The principal behind an access token, with role and status read from the database, not the token.
+    ///
+    /// - Parameter changesState: `false` for a request that only reads, which may rely on a check made
+    ///   in the last second (``SessionCache``); `true` reads the database every time.
     /// - Throws: ``IdentityError`` `invalid_token` when the token is forged, expired, or its session was revoked.
-    public func authenticate(accessToken: String) async throws -> Principal {
+    public func authenticate(accessToken: String, changesState: Bool = true) async throws -> Principal {
         let token = try await tokens.verify(accessToken)
+        let now = clock.now()
+        if !changesState, let role = sessions.role(session: token.sessionID, user: token.userID, at: now) {
+            return Principal(userID: token.userID, role: role, sessionID: token.sessionID)
+        }
+        let generation = sessions.generation
         // Extract Sendable values inside the closure: a non-Sendable result would select GRDB's blocking overload.
         let role: Role? = try await database.writer.read { db in
             guard
@@ -95,6 +105,7 @@ public struct IdentityService: Sendable {
             return Role(rawValue: row["role"])
         }
         guard let role else { throw IdentityError.invalidToken }
+        sessions.remember(token.userID, role: role, session: token.sessionID, at: now, generation: generation)
         return Principal(userID: token.userID, role: role, sessionID: token.sessionID)
     }
 

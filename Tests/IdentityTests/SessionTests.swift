@@ -1,5 +1,6 @@
 import BankCore
 import Foundation
+import GRDB
 import Identity
 import Storage
 import Testing
@@ -15,6 +16,34 @@ import Testing
 
     private func refreshError(_ token: String) async -> String? {
         await #expect(throws: IdentityError.self) { try await bank.identity.refresh(token, actor: .system) }?.code
+    }
+
+    private func readError(_ token: String) async -> String? {
+        await #expect(throws: IdentityError.self) { try await bank.identity.authenticate(accessToken: token, changesState: false) }?.code
+    }
+
+    @Test func aReadAfterLogoutOrARoleChangeHereSeesItAtOnce() async throws {
+        let session = try await bank.signUp()
+        #expect(try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false).role == .member)
+        _ = try await bank.identity.setRole(email: "ada@example.com", to: .employee, actor: .system)
+        #expect(try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false).role == .employee)
+        let principal = try await bank.identity.authenticate(accessToken: session.accessToken)
+        try await bank.identity.logOut(principal, actor: .system)
+        #expect(await readError(session.accessToken) == "invalid_token")
+        #expect(await authError(session.accessToken) == "invalid_token")
+    }
+
+    @Test func aChangeMadeElsewhereReachesStateChangesAtOnceAndReadsWithinASecond() async throws {
+        let session = try await bank.signUp()
+        #expect(try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false).role == .member)
+        // Another process (bankctl, another server) disables the user behind this service's back.
+        try await bank.database.writer.write { db in
+            try db.execute(sql: "UPDATE users SET status = 'disabled' WHERE id = ?", arguments: [session.user.id])
+        }
+        #expect(await authError(session.accessToken) == "invalid_token")
+        #expect(try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false).role == .member)
+        bank.manualClock.advance(by: 1)
+        #expect(await readError(session.accessToken) == "invalid_token")
     }
 
     @Test func refreshRotatesTheTokensWithinTheSameSession() async throws {
