@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 
 /// Checkpoints the WAL from a connection of its own, a few times a second.
 ///
