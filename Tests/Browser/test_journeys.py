@@ -4,7 +4,8 @@ import uuid
 
 from selenium.webdriver.common.by import By
 
-from test_member import deposit, facts_of, go_to_account, open_account, sign_up
+from helpers import facts_of
+from test_member import deposit, go_to_account, open_account, sign_up
 
 
 def test_a_member_files_a_request_an_employee_approves_it_and_the_member_sees_the_effect(browser):

@@ -1,12 +1,11 @@
 """The member's web client in a real browser: sign up, money in and out, transfers, cards,
 statements, safety of rendered data, sessions and small screens."""
 import re
-import time
 import uuid
 
 from selenium.webdriver.common.by import By
 
-PASSWORD = "correct horse battery staple"
+from helpers import PASSWORD, facts_of
 
 
 def sign_up(b, first, last):
@@ -186,12 +185,6 @@ def test_small_screens_do_not_scroll_sideways(browser):
     b.text_appears("Transactions")
     assert b.driver.execute_script("return document.documentElement.scrollWidth") <= 360
     b.screenshot("member-account-360")
-
-
-def facts_of(b):
-    terms = [e.text for e in b.finds("main dl.facts dt")]
-    values = [e.text for e in b.finds("main dl.facts dd")]
-    return dict(zip(terms, values))
 
 
 def cents(text):
