@@ -140,18 +140,16 @@ def test_admin_overview_is_healthy_and_every_admin_page_loads(browser, server):
 
 
 def test_members_and_employees_typing_admin_addresses_land_on_their_own_home(browser):
-    member = browser()
-    member.log_in("ada@demo.bankkit.dev")
-    for path in ("/admin", "/admin/users", "/queue"):
-        member.go(path)
-        member.wait.until(lambda d: d.current_url.endswith("#/"))
-        assert member.heading("Your accounts") == "Your accounts"
-    employee = browser()
-    employee.log_in("erin@demo.bankkit.dev")
-    for path in ("/admin", "/admin/audit", "/"):
-        employee.go(path)
-        employee.wait.until(lambda d: d.current_url.endswith("#/queue"))
-        assert employee.heading("Service-request queue") == "Service-request queue"
+    for email, paths, home, heading in (
+        ("ada@demo.bankkit.dev", ("/admin", "/admin/users", "/queue"), "#/", "Your accounts"),
+        ("erin@demo.bankkit.dev", ("/admin", "/admin/audit", "/"), "#/queue", "Service-request queue"),
+    ):
+        b = browser()
+        b.log_in(email)
+        for path in paths:
+            b.go(path)
+            b.wait.until(lambda d: d.current_url.endswith(home))
+            assert b.heading(heading) == heading, (email, path)
     admin = browser()
     admin.log_in("admin@demo.bankkit.dev")
     admin.go("/queue")
