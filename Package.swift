@@ -99,11 +99,13 @@ let package = Package(
         // MARK: - Apps
         // The member web client: static ES modules under public/, no build step; bank-server serves them at /.
         .target(name: "WebClient", path: "Apps/WebClient", exclude: ["README.md"], resources: [.copy("public")]),
+        // glibc's malloc.h, for the server's memory settings (Apps/BankServer/ProcessMemory.swift).
+        .systemLibrary(name: "CMalloc", path: "Apps/CMalloc"),
         .executableTarget(
             name: "BankServer",
             dependencies: [
                 "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "ServiceRequests", "Admin",
-                "BankRuntime", "WebClient",
+                "BankRuntime", "WebClient", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

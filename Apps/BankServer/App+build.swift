@@ -21,7 +21,7 @@ func buildApplication(bank: Bank, clock: BankClock = .live) throws -> some Appli
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(bank.settings.host, port: bank.settings.port), serverName: nil),
-        services: [DatabaseCloser(database: bank.database)],
+        services: [MemoryTrimmer(), DatabaseCloser(database: bank.database)],
         logger: logger)
 }
 

@@ -6,6 +6,7 @@ import Hummingbird
 @main
 struct App {
     static func main() async throws {
+        ProcessMemory.configure()
         let reader = try await BankConfiguration.reader()
         let app = try await buildApplication(reader: reader)
         try await app.runService()
