@@ -17,7 +17,27 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
     }
 
     /// The lowercase UUID string, as stored and as sent over the API.
-    public var description: String { uuid.uuidString.lowercased() }
+    ///
+    /// Written out by hand: Foundation's `uuidString` formats through `snprintf`, and every id bound to
+    /// a statement or encoded in a response passes through here.
+    public var description: String {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                let digits: StaticString = "0123456789abcdef"
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    text[position] = digits.utf8Start[Int(bytes[index] >> 4)]
+                    text[position + 1] = digits.utf8Start[Int(bytes[index] & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

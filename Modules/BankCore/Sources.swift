@@ -68,15 +68,14 @@ extension UUID {
     /// instead of on a random one, so a group commit of a hundred transfers writes a few index pages
     /// instead of hundreds. The random bits still make IDs unguessable; access never depends on that.
     public static func timeOrdered(at date: Date = Date()) -> UUID {
-        var generator = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        var bytes: [UInt8] = (0..<8).map { UInt8(truncatingIfNeeded: high >> (8 * $0)) } + (0..<8).map { UInt8(truncatingIfNeeded: low >> (8 * $0)) }
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
-        bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        var generator = SystemRandomNumberGenerator()
+        var words = (generator.next() as UInt64, generator.next() as UInt64)
+        withUnsafeMutableBytes(of: &words) { bytes in
+            for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
+            bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
+            bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant
+        }
+        return withUnsafeBytes(of: words) { UUID(uuid: $0.load(as: uuid_t.self)) }
     }
 }
