@@ -159,6 +159,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "BankRuntimeTests",
+            dependencies: [
+                "BankTestSupport", "BankRuntime", "Cards", "Ledger", "Transfers", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
             name: "AdminTests",
             dependencies: [
                 "BankTestSupport", "BankRuntime", "Admin", "ServiceRequests", "Cards", "Identity", "Ledger", "Storage", "BankCore", "Sodium",

@@ -28,6 +28,8 @@ public struct Bank: Sendable {
     public let statements: StatementService
     public let requests: ServiceRequestService
     public let admin: AdminService
+    /// Imports members' past transactions in bulk.
+    public let history: HistoryImporter
 
     /// Opens the bank described by `config`: creates the data directory, loads or generates the secrets,
     /// opens and migrates the database, and builds the services.
@@ -52,7 +54,8 @@ public struct Bank: Sendable {
             settings: settings, database: database, identity: identity, ledger: ledger,
             transfers: TransferService(database: database, ledger: ledger, clock: clock, ids: ids), cards: cards,
             statements: StatementService(database: database, ledger: ledger), requests: requests,
-            admin: AdminService(database: database, identity: identity, ledger: ledger, requests: requests))
+            admin: AdminService(database: database, identity: identity, ledger: ledger, requests: requests),
+            history: HistoryImporter(database: database, ledger: ledger, clock: clock, ids: ids))
     }
 
     /// Every ledger invariant and the audit chain, checked together.

@@ -1,6 +1,6 @@
 public import BankCore
 import Foundation
-import GRDB
+package import GRDB
 public import Ledger
 public import Storage
 
@@ -34,11 +34,7 @@ extension CardService {
         let journal = ledger.journal
         let outcome: Result<Transaction, any Error> = try await database.write { db in
             let account = try journal.account(accountID, in: scope, db: db)
-            guard let card = try CardRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE id = ?"), arguments: [purchase.cardID]),
-                card.accountId == accountID
-            else {
-                throw CardError.notFound(purchase.cardID)
-            }
+            let card = try Self.card(purchase.cardID, on: accountID, in: db)
             try journal.requireOpen(account)
             let details = TransactionDetails(
                 kind: .cardPurchase, description: purchase.merchant ?? "Card purchase", category: purchase.category, cardID: card.id)
@@ -74,5 +70,20 @@ extension CardService {
             return .success(posted)
         }
         return try outcome.get()
+    }
+
+    /// The card `id` of account `accountID`. - Throws: ``CardError`` `card_not_found`, also when the card is another account's.
+    static func card(_ id: CardID, on accountID: AccountID, in db: Database) throws -> CardRecord {
+        guard let card = try CardRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE id = ?"), arguments: [id]),
+            card.accountId == accountID
+        else {
+            throw CardError.notFound(id)
+        }
+        return card
+    }
+
+    /// Throws ``CardError`` `card_not_found` unless card `id` belongs to account `accountID`.
+    package static func requireCard(_ id: CardID, on accountID: AccountID, in db: Database) throws {
+        _ = try card(id, on: accountID, in: db)
     }
 }

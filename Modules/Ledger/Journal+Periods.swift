@@ -1,6 +1,7 @@
 package import BankCore
 package import Foundation
 package import GRDB
+import Storage
 
 /// Credits and debits of one period.
 package struct PeriodTotals: Sendable {
@@ -19,6 +20,12 @@ extension Journal {
             cents: try Int64.fetchOne(
                 db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ? AND created_at < ?",
                 arguments: [account, date]) ?? 0)
+    }
+
+    /// When the account's latest transaction (posted or declined) happened, if it has any.
+    package func latestTransactionDate(of account: AccountID, in db: Database) throws -> Date? {
+        try Row.fetchOne(db, sql: "SELECT MAX(created_at) AS latest FROM transactions WHERE account_id = ?", arguments: [account])?
+            .optionalTimestamp("latest")
     }
 
     /// The account's transactions (posted and declined) in `from ..< until`, oldest first.

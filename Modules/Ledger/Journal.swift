@@ -79,30 +79,11 @@ package struct Journal: Sendable {
     }
 
     /// Posts a balanced entry: updates each account's cached balance and writes one posting per leg
-    /// and one transaction per member leg. - Throws: `amount_overflow`; a CHECK failure if a balance would go negative.
+    /// and one transaction per member leg. - Throws: `amount_overflow`; `insufficient_funds` if a member balance would go negative.
     package func post(_ legs: [Leg], at date: Date, in db: Database) throws -> [Transaction] {
-        var total = Money.zero
-        for leg in legs { total = try checkedSum(total, leg.amount) }
-        precondition(total == .zero && legs.count >= 2, "a journal entry must balance")
-        let entryID = ids.uuid().uuidString.lowercased()
-        var transactions: [Transaction] = []
-        for leg in legs {
-            guard let account = try record(leg.accountID, in: db) else { throw LedgerError.accountNotFound(leg.accountID) }
-            let newBalance = try checkedSum(Money(cents: account.balanceCents), leg.amount)
-            try db.cachedStatement(sql: "UPDATE accounts SET balance_cents = ? WHERE id = ?").execute(arguments: [newBalance, leg.accountID])
-            var transactionID: TransactionID?
-            if let details = leg.entry {
-                let record = try insertTransaction(
-                    account: leg.accountID, type: leg.amount.cents > 0 ? .credit : .debit, status: .posted,
-                    amount: Money(cents: Int64(leg.amount.cents.magnitude)), balanceAfter: newBalance, details: details,
-                    declineReason: nil, at: date, in: db)
-                transactionID = record.id
-                transactions.append(record.transaction)
-            }
-            try db.cachedStatement(
-                sql: "INSERT INTO postings (entry_id, account_id, transaction_id, amount_cents, created_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [entryID, leg.accountID, transactionID, leg.amount, date.databaseText])
-        }
+        var batch = JournalBatch(self, in: db)
+        let transactions = try batch.post(legs, at: date)
+        try batch.finish()
         return transactions
     }
 
@@ -145,9 +126,9 @@ package struct Journal: Sendable {
         return nil
     }
 
-    private func insertTransaction(
+    func insertTransaction(
         account: AccountID, type: TransactionType, status: TransactionStatus, amount: Money, balanceAfter: Money?,
-        details: TransactionDetails, declineReason: String?, at date: Date, in db: Database
+        details: TransactionDetails, declineReason: String?, at date: Date, timestamp: String? = nil, in db: Database
     ) throws -> TransactionRecord {
         let record = TransactionRecord(
             seq: nil, id: ids.next(), accountId: account, type: type, kind: details.kind, status: status, amountCents: amount.cents,
@@ -164,12 +145,12 @@ package struct Journal: Sendable {
         ).execute(arguments: [
             record.id, record.accountId, record.type.rawValue, record.kind.rawValue, record.status.rawValue, record.amountCents,
             record.balanceAfterCents, record.description, record.category, record.cardId, record.transferId, record.counterpartyAccountNumber,
-            record.declineReason, date.databaseText, record.reversesTransactionId,
+            record.declineReason, timestamp ?? date.databaseText, record.reversesTransactionId,
         ])
         return record
     }
 
-    private func checkedSum(_ lhs: Money, _ rhs: Money) throws -> Money {
+    func checkedSum(_ lhs: Money, _ rhs: Money) throws -> Money {
         do { return try lhs.adding(rhs) } catch { throw LedgerError(.amountOverflow, "The movement would overflow a balance.") }
     }
 }

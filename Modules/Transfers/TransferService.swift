@@ -1,6 +1,6 @@
 public import BankCore
-import Foundation
-import GRDB
+package import Foundation
+package import GRDB
 public import Ledger
 public import Storage
 
@@ -69,13 +69,7 @@ public struct TransferService: Sendable {
                 [Leg(accountID: source.id, amount: request.amount.negated, entry: debitDetails),
                  Leg(accountID: target.id, amount: request.amount, entry: creditDetails)],
                 at: now, in: db)
-            // An explicit cached INSERT, as for postings: Codable encoding was a measurable share of a transfer.
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO transfers (id, from_account_id, to_account_id, amount_cents, description, debit_transaction_id,
-                        credit_transaction_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [transferID, source.id, target.id, request.amount.cents, description, legs[0].id, legs[1].id, now.databaseText])
+            try Self.record(transferID, from: source.id, to: target.id, amount: request.amount, description: description, legs: legs, at: now, in: db)
             try database.audit.append(
                 AuditEvent(action: "transfer.created", targetType: "transfer", targetID: transferID.description,
                            details: ["from_account_id": source.id.description, "to_account_id": target.id.description,
@@ -88,6 +82,20 @@ public struct TransferService: Sendable {
             return .success(transfer)
         }
         return try outcome.get()
+    }
+
+    /// Stores the transfer row naming the two transactions `legs` (debit, then credit) of a transfer just posted.
+    package static func record(
+        _ id: TransferID, from source: AccountID, to target: AccountID, amount: Money, description: String, legs: [Transaction], at date: Date,
+        in db: Database
+    ) throws {
+        // An explicit cached INSERT, as for postings: Codable encoding was a measurable share of a transfer.
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO transfers (id, from_account_id, to_account_id, amount_cents, description, debit_transaction_id,
+                    credit_transaction_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [id, source, target, amount.cents, description, legs[0].id, legs[1].id, date.databaseText])
     }
 
     /// A transfer the viewer is party to; each side's transaction is shown only to that side's owner.

@@ -16,17 +16,6 @@ typealias AdminBank = ComposedBank
 
 extension ComposedBank {
     var admin: AdminService { bank.admin }
-
-    /// Every row of every table, as text: two equal dumps mean nothing was written.
-    func dump() async throws -> [String: [String]] {
-        try await bank.database.writer.read { db in
-            var tables: [String: [String]] = [:]
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)").map(\.description)
-            }
-            return tables
-        }
-    }
 }
 
 /// Walks a newest-first list page by page with `limit`, returning every item and the page sizes.

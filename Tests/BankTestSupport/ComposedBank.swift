@@ -90,6 +90,17 @@ public final class ComposedBank: Sendable {
 
     public func balance(_ id: AccountID) async throws -> Int64 { try await bank.ledger.account(id, in: .any).balance.cents }
 
+    /// Every row of every table, as text: two equal dumps mean nothing was written.
+    public func dump() async throws -> [String: [String]] {
+        try await bank.database.writer.read { db in
+            var tables: [String: [String]] = [:]
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+                tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)").map(\.description)
+            }
+            return tables
+        }
+    }
+
     /// An integer from a SQL query.
     public func integer(_ sql: String, _ arguments: StatementArguments = []) async throws -> Int64 {
         try await bank.database.writer.read { db in try Int64.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }

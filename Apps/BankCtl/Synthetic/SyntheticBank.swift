@@ -11,8 +11,9 @@ import Transfers
 /// card, and `months` months of salary, savings transfers, card purchases and cash withdrawals.
 ///
 /// Each member's history comes from a generator seeded by the run's seed and the member's index, so
-/// the same arguments give the same amounts, descriptions and dates (ids are random). Members are
-/// worked by 256 concurrent callers, each at its own simulated time, so group commit batches them.
+/// the same arguments give the same amounts, descriptions and dates (ids are random). Each member is
+/// created through the services and their whole history imported in one call (``HistoryImporter``);
+/// members are worked by 256 concurrent callers, so group commit batches them.
 struct SyntheticBank {
     static let emailDomain = "synthetic.bankkit.dev"
     static let password = "synthetic-password-2026"
@@ -65,45 +66,36 @@ struct SyntheticBank {
             let card = try await bank.cards.issue(for: checking.id, holder: "Member No. \(index)", in: scope, actor: actor)
             return (checking, savings, card.card)
         }
+        // The history is decided here, declines included (the generator keeps the balance), and
+        // imported in one call: one transaction for all of the member's months.
+        var entries: [HistoryEntry] = []
+        var balance: Int64 = 0
+        var postings = 0
+        func add(_ date: Date, _ account: AccountID, _ movement: HistoryEntry.Movement, _ cents: Int64, _ description: String, _ category: String? = nil) {
+            let isDebit = movement != .deposit
+            let declined = isDebit && cents > balance
+            entries.append(
+                HistoryEntry(
+                    date: min(date, end), account: account, movement: movement, amount: Money(cents: cents), description: description,
+                    category: category, declineReason: declined ? "insufficient_funds" : nil))
+            guard !declined else { return }
+            balance += isDebit ? -cents : cents
+            postings += 2
+        }
         for month in 0..<months {
             let monthStart = Calendar.utcGregorian.date(byAdding: .month, value: month, to: start)!
             func day(_ day: Int, _ hour: Int) -> Date { monthStart.addingTimeInterval(Double((day - 1) * 86_400 + hour * 3_600)) }
-            var posted = 0
-            _ = try await at(day(1, 8)) {
-                try await bank.ledger.credit(
-                    checking.id, MovementRequest(amount: Money(cents: Int64.random(in: 2_500_00...6_000_00, using: &random)), description: "Salary", category: "salary"),
-                    in: scope, actor: actor)
-            }
-            posted += 2
-            let saving = Money(cents: Int64.random(in: 100_00...500_00, using: &random))
-            _ = try await at(day(2, 9)) {
-                try await bank.transfers.transfer(TransferRequest(from: checking.id, to: .account(savings.id), amount: saving, description: "Savings"), from: scope, actor: actor)
-            }
-            posted += 2
+            add(day(1, 8), checking.id, .deposit, Int64.random(in: 2_500_00...6_000_00, using: &random), "Salary", "salary")
+            add(day(2, 9), checking.id, .transfer(to: savings.id), Int64.random(in: 100_00...500_00, using: &random), "Savings")
             for purchase in 0..<8 {
-                let amount = Money(cents: Int64.random(in: 5_00...150_00, using: &random))
+                let amount = Int64.random(in: 5_00...150_00, using: &random)
                 let category = Self.categories[Int.random(in: 0..<Self.categories.count, using: &random)]
-                let when = day(3 + purchase * 3, 10 + purchase % 9)
-                do {
-                    _ = try await at(when) {
-                        try await bank.cards.purchase(
-                            CardPurchase(cardID: card.id, amount: amount, merchant: "\(category.capitalized) #\(purchase)", category: category), on: checking.id,
-                            in: scope, actor: actor)
-                    }
-                    posted += 2
-                } catch let error as LedgerError where error.errorCode == .insufficientFunds {
-                    // Declined and stored, as a real overspend would be.
-                }
+                add(day(3 + purchase * 3, 10 + purchase % 9), checking.id, .cardPurchase(card.id), amount, "\(category.capitalized) #\(purchase)", category)
             }
-            let cash = Money(cents: Int64.random(in: 20_00...200_00, using: &random))
-            do {
-                _ = try await at(day(28, 18)) {
-                    try await bank.ledger.debit(checking.id, MovementRequest(amount: cash, description: "ATM"), in: scope, actor: actor)
-                }
-                posted += 2
-            } catch let error as LedgerError where error.errorCode == .insufficientFunds {}
-            progress.add(posted)
+            add(day(28, 18), checking.id, .withdrawal, Int64.random(in: 20_00...200_00, using: &random), "ATM")
         }
+        _ = try await bank.history.importHistory(entries, of: user.id, actor: actor)
+        progress.add(postings)
     }
 }
 

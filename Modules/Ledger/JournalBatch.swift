@@ -1,0 +1,84 @@
+package import BankCore
+package import Foundation
+package import GRDB
+import Storage
+
+/// Journal entries posted one after another inside one write transaction. Each account's balance is
+/// read once, kept here as entries apply, and written back once by ``finish()``: one entry for a use
+/// case, thousands for a history import.
+///
+/// Nothing else in the transaction may write the accounts it touches between its first ``post(_:at:)``
+/// and ``finish()``; until then their stored balances are stale.
+package struct JournalBatch {
+    private struct Balance {
+        var amount: Money
+        let isMember: Bool
+        var changed = false
+    }
+
+    private let journal: Journal
+    private let db: Database
+    private var balances: [AccountID: Balance] = [:]
+
+    package init(_ journal: Journal, in db: Database) {
+        self.journal = journal
+        self.db = db
+    }
+
+    /// The balance of account `id` with the entries posted so far applied. - Throws: `account_not_found`.
+    package mutating func balance(of id: AccountID) throws -> Money {
+        try loaded(id).amount
+    }
+
+    /// Posts a balanced entry: one posting per leg and one transaction per member leg, with each
+    /// leg's balance after it. - Throws: `amount_overflow`; `insufficient_funds` if a member balance would go negative.
+    package mutating func post(_ legs: [Leg], at date: Date) throws -> [Transaction] {
+        var total = Money.zero
+        for leg in legs { total = try journal.checkedSum(total, leg.amount) }
+        precondition(total == .zero && legs.count >= 2, "a journal entry must balance")
+        let entryID = journal.ids.uuid().uuidString.lowercased()
+        let timestamp = date.databaseText
+        var transactions: [Transaction] = []
+        for leg in legs {
+            var balance = try loaded(leg.accountID)
+            let newBalance = try journal.checkedSum(balance.amount, leg.amount)
+            if balance.isMember && newBalance < .zero {
+                throw LedgerError(
+                    .insufficientFunds, "Debit of \(-leg.amount.cents) cents exceeds available balance of \(balance.amount.cents) cents.",
+                    requested: leg.amount.negated, available: balance.amount)
+            }
+            balance.amount = newBalance
+            balance.changed = true
+            balances[leg.accountID] = balance
+            var transactionID: TransactionID?
+            if let details = leg.entry {
+                let record = try journal.insertTransaction(
+                    account: leg.accountID, type: leg.amount.cents > 0 ? .credit : .debit, status: .posted,
+                    amount: Money(cents: Int64(leg.amount.cents.magnitude)), balanceAfter: newBalance, details: details,
+                    declineReason: nil, at: date, timestamp: timestamp, in: db)
+                transactionID = record.id
+                transactions.append(record.transaction)
+            }
+            try db.cachedStatement(
+                sql: "INSERT INTO postings (entry_id, account_id, transaction_id, amount_cents, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [entryID, leg.accountID, transactionID, leg.amount, timestamp])
+        }
+        return transactions
+    }
+
+    /// Writes every changed balance back to its account row.
+    package func finish() throws {
+        let update = try db.cachedStatement(sql: "UPDATE accounts SET balance_cents = ? WHERE id = ?")
+        for (id, balance) in balances where balance.changed {
+            try update.execute(arguments: [balance.amount, id])
+        }
+    }
+
+    private mutating func loaded(_ id: AccountID) throws -> Balance {
+        if let balance = balances[id] { return balance }
+        guard let record = try journal.record(id, in: db) else { throw LedgerError.accountNotFound(id) }
+        let balance = Balance(amount: Money(cents: record.balanceCents), isMember: !record.isSystem)
+        balances[id] = balance
+        return balance
+    }
+}
