@@ -112,31 +112,8 @@ extension Date {
     /// The text GRDB stores a date as (`YYYY-MM-DD HH:MM:SS.SSS`, UTC), formatted by arithmetic:
     /// binding a `Date` makes GRDB call Foundation's ICU date formatter, a measurable share of every
     /// money movement. Same text, so SQL comparisons and GRDB's own decoding still agree.
-    public var databaseText: String { timestampText(dateSeparator: " ", suffix: "") }
+    public var databaseText: String { utcText(dateSeparator: " ", milliseconds: true, suffix: "") }
 
     /// RFC 3339 UTC with milliseconds (`2026-11-22T10:15:00.123Z`), as the audit log stores `at`.
-    public var rfc3339Milliseconds: String { timestampText(dateSeparator: "T", suffix: "Z") }
-
-    private func timestampText(dateSeparator: Character, suffix: String) -> String {
-        let totalMilliseconds = Int((timeIntervalSince1970 * 1000).rounded())
-        let milliseconds = ((totalMilliseconds % 1000) + 1000) % 1000
-        let totalSeconds = (totalMilliseconds - milliseconds) / 1000
-        let secondsOfDay = ((totalSeconds % 86_400) + 86_400) % 86_400
-        let days = (totalSeconds - secondsOfDay) / 86_400
-        // Civil date of a day count from 1970-01-01 (Howard Hinnant's civil_from_days).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))\(dateSeparator)\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(milliseconds, 3))\(suffix)"
-    }
+    public var rfc3339Milliseconds: String { utcText(dateSeparator: "T", milliseconds: true, suffix: "Z") }
 }

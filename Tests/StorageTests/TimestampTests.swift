@@ -1,3 +1,4 @@
+import BankCore
 import Foundation
 import GRDB
 import Storage
@@ -42,5 +43,11 @@ import Testing
         let audit = try Date(date.rfc3339Milliseconds, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         #expect(abs(audit.timeIntervalSince(date)) <= 0.0005 + 0.000_001)
         #expect(Row.parseTimestampForTesting(date.databaseText).map { abs($0.timeIntervalSince1970 - seconds) < 0.001 } == true)
+    }
+
+    @Test(arguments: [0.0, 1_795_000_000.123, 951_782_400.0, 4_107_542_399.999, 1_709_164_800.5, 946_684_799.001, -86_400.25, 1_795_000_000.9996])
+    func writesAPITimesAsFoundationsISO8601StyleDoes(seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(date.rfc3339 == date.formatted(.iso8601))
     }
 }
