@@ -28,12 +28,30 @@ extension Journal {
             .optionalTimestamp("latest")
     }
 
-    /// The account's transactions (posted and declined) in `from ..< until`, oldest first.
-    package func transactions(of account: AccountID, from: Date, until: Date, in db: Database) throws -> [Transaction] {
-        try TransactionRecord.fetchAll(
-            db, sql: "SELECT * FROM transactions WHERE account_id = ? AND created_at >= ? AND created_at < ? ORDER BY seq",
-            arguments: [account, from, until]
-        ).map(\.transaction)
+    /// The positions (`seq`) of the account's first and last transaction in `from ..< until`, or `nil`
+    /// when it has none. Transactions are never changed or deleted and positions only grow, so the
+    /// transactions in this range are the same in every later snapshot.
+    package func positions(of account: AccountID, from: Date, until: Date, in db: Database) throws -> ClosedRange<Int64>? {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT MIN(seq) AS first, MAX(seq) AS last FROM transactions WHERE account_id = ? AND created_at >= ? AND created_at < ?",
+            arguments: [account, from, until])
+        guard let first: Int64 = row?["first"], let last: Int64 = row?["last"] else { return nil }
+        return first...last
+    }
+
+    /// Up to `limit` of the account's transactions (posted and declined) in `from ..< until` whose
+    /// positions lie in `positions`, oldest first, and the position of the last one.
+    package func transactions(
+        of account: AccountID, from: Date, until: Date, positions: ClosedRange<Int64>, limit: Int, in db: Database
+    ) throws -> (page: [Transaction], lastPosition: Int64?) {
+        let records = try TransactionRecord.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM transactions WHERE account_id = ? AND seq BETWEEN ? AND ? AND created_at >= ? AND created_at < ?
+                ORDER BY seq LIMIT ?
+                """,
+            arguments: [account, positions.lowerBound, positions.upperBound, from, until, limit])
+        return (records.map(\.transaction), records.last?.seq)
     }
 
     /// Posted credits and debits, and counts, in `from ..< until`.

@@ -1,6 +1,6 @@
 import BankCore
 import Foundation
-import Ledger
+public import Ledger
 
 extension Statement {
     /// The columns of the CSV export, in their stable order.
@@ -11,18 +11,20 @@ extension Statement {
 
     /// The statement's transactions as RFC 4180 CSV with a header row. Cells that a spreadsheet
     /// would read as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) are prefixed with `'`.
-    public var csv: String {
-        var lines = [Self.csvColumns.joined(separator: ",")]
-        for transaction in transactions {
-            let cells: [String] = [
-                transaction.createdAt.rfc3339, transaction.id.description, transaction.type.rawValue, transaction.kind.rawValue,
-                transaction.status.rawValue, transaction.description, transaction.category ?? "", String(transaction.amount.cents),
-                Self.dollars(transaction.amount), transaction.balanceAfter.map { String($0.cents) } ?? "",
-                transaction.balanceAfter.map(Self.dollars) ?? "", transaction.counterpartyAccountNumber ?? "", transaction.declineReason ?? "",
-            ]
-            lines.append(cells.map(Self.cell).joined(separator: ","))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n"
+    public var csv: String { Self.csvHeader + transactions.map(Self.csvRow).joined() }
+
+    /// The CSV's header row, with its CRLF: what a streamed CSV starts with.
+    public static var csvHeader: String { csvColumns.joined(separator: ",") + "\r\n" }
+
+    /// One transaction's CSV row, with its CRLF: a streamed CSV writes these after ``csvHeader``.
+    public static func csvRow(_ transaction: Transaction) -> String {
+        let cells: [String] = [
+            transaction.createdAt.rfc3339, transaction.id.description, transaction.type.rawValue, transaction.kind.rawValue,
+            transaction.status.rawValue, transaction.description, transaction.category ?? "", String(transaction.amount.cents),
+            dollars(transaction.amount), transaction.balanceAfter.map { String($0.cents) } ?? "",
+            transaction.balanceAfter.map(dollars) ?? "", transaction.counterpartyAccountNumber ?? "", transaction.declineReason ?? "",
+        ]
+        return cells.map(cell).joined(separator: ",") + "\r\n"
     }
 
     /// `1234.56`: plain dollars that a spreadsheet reads as a number.

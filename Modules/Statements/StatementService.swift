@@ -15,19 +15,51 @@ public struct StatementService: Sendable {
         self.ledger = ledger
     }
 
-    /// The statement of one month, read from one snapshot. - Throws: `account_not_found`.
+    /// Transactions per page when a statement's transactions are read page by page.
+    public static let pageSize = 500
+
+    /// The statement of one month, transactions included. - Throws: `account_not_found`.
     public func statement(for accountID: AccountID, period: StatementPeriod, in scope: OwnerScope) async throws -> Statement {
+        let header = try await header(for: accountID, period: period, in: scope)
+        var all: [Transaction] = []
+        try await transactions(of: header) { all += $0 }
+        return Statement(header: header, transactions: all)
+    }
+
+    /// The figures of one month's statement, read from one snapshot, without its transactions: read
+    /// those with ``transactions(of:pageSize:_:)``, which returns exactly the ones these figures count.
+    /// - Throws: `account_not_found`.
+    public func header(for accountID: AccountID, period: StatementPeriod, in scope: OwnerScope) async throws -> StatementHeader {
         let journal = ledger.journal
         return try await database.writer.read { db in
             let account = try journal.account(accountID, in: scope, db: db)
-            let opening = try journal.balance(of: accountID, before: period.start, in: db)
-            let closing = try journal.balance(of: accountID, before: period.end, in: db)
             let totals = try journal.totals(of: accountID, from: period.start, until: period.end, in: db)
-            let transactions = try journal.transactions(of: accountID, from: period.start, until: period.end, in: db)
-            return Statement(
-                accountID: accountID, accountNumber: account.number, period: period, openingBalance: opening, closingBalance: closing,
+            return StatementHeader(
+                accountID: accountID, accountNumber: account.number, period: period,
+                openingBalance: try journal.balance(of: accountID, before: period.start, in: db),
+                closingBalance: try journal.balance(of: accountID, before: period.end, in: db),
                 totalCredits: totals.credits, totalDebits: totals.debits, transactionCount: totals.postedCount,
-                declinedCount: totals.declinedCount, transactions: transactions)
+                declinedCount: totals.declinedCount, positions: try journal.positions(of: accountID, from: period.start, until: period.end, in: db))
+        }
+    }
+
+    /// Calls `body` with the statement's transactions, oldest first, `pageSize` at a time: a response
+    /// can write a statement of any length without holding it all. Each page is its own short read;
+    /// transactions posted after the header was read are never included.
+    public func transactions(
+        of header: StatementHeader, pageSize: Int = StatementService.pageSize, _ body: ([Transaction]) async throws -> Void
+    ) async throws {
+        guard var remaining = header.positions else { return }
+        let journal = ledger.journal
+        let (start, end) = (header.period.start, header.period.end)
+        while true {
+            let range = remaining
+            let (page, last) = try await database.writer.read { db in
+                try journal.transactions(of: header.accountID, from: start, until: end, positions: range, limit: pageSize, in: db)
+            }
+            if !page.isEmpty { try await body(page) }
+            guard page.count == pageSize, let last, last < remaining.upperBound else { return }
+            remaining = (last + 1)...remaining.upperBound
         }
     }
 

@@ -75,6 +75,39 @@ import Transfers
         #expect(try await bank.soundnessProblems() == [])
     }
 
+    @Test func pagesHoldEveryTransactionOnceInOrderWhateverThePageSize() async throws {
+        let bank = try TestBank()
+        let (checking, _) = try await yearOfHistory(bank)
+        let march = try StatementPeriod(year: 2025, month: 3)
+        let whole = try await bank.statements.statement(for: checking.id, period: march, in: bank.mine)
+        #expect(whole.transactions.count == 8)  // salary, transfer, 5 purchases, a declined withdrawal
+        let header = try await bank.statements.header(for: checking.id, period: march, in: bank.mine)
+        for pageSize in [1, 3, 7, 8, 500] {
+            var pages: [[TransactionID]] = []
+            try await bank.statements.transactions(of: header, pageSize: pageSize) { pages.append($0.map(\.id)) }
+            #expect(pages.flatMap { $0 } == whole.transactions.map(\.id), "page size \(pageSize)")
+            #expect(pages.dropLast().allSatisfy { $0.count == pageSize } && pages.count == (8 + pageSize - 1) / pageSize, "page size \(pageSize)")
+        }
+    }
+
+    @Test func pagesHoldOnlyWhatTheFiguresCount() async throws {
+        let bank = try TestBank()
+        let account = try await bank.openAccount()
+        bank.clock.set(Calendar.utcGregorian.date(from: DateComponents(year: 2026, month: 11, day: 2, hour: 9))!)
+        for cents: Int64 in [100_00, 200_00, 300_00] { try await bank.deposit(cents, to: account.id) }
+        let period = try StatementPeriod(year: 2026, month: 11)
+        let header = try await bank.statements.header(for: account.id, period: period, in: bank.mine)
+        // Posted after the figures were read, in the same month: not part of this statement.
+        try await bank.deposit(400_00, to: account.id)
+        try await bank.withdraw(50_00, from: account.id)
+        var listed: [Int64] = []
+        try await bank.statements.transactions(of: header, pageSize: 2) { listed += $0.map(\.amount.cents) }
+        #expect(listed == [100_00, 200_00, 300_00])
+        #expect(header.transactionCount == 3 && header.closingBalance == Money(cents: 600_00))
+        let later = try await bank.statements.statement(for: account.id, period: period, in: bank.mine)
+        #expect(later.transactions.map(\.amount.cents) == [100_00, 200_00, 300_00, 400_00, 50_00])
+    }
+
     @Test func aMonthWithoutActivityOpensAndClosesAtTheSameBalance() async throws {
         let bank = try TestBank()
         let account = try await bank.openAccount()

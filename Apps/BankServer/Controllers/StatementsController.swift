@@ -25,7 +25,32 @@ struct StatementsController {
         if month == nil { query.require("month") }
         try query.validate()
         let period = try StatementPeriod(year: Int(clamping: year!), month: Int(clamping: month!))
-        return .json(try await statements.statement(for: accountID, period: period, in: .owner(principal.userID)).json)
+        let header = try await statements.header(for: accountID, period: period, in: .owner(principal.userID))
+        // The figures first, then the transactions a page at a time: memory stays one page deep however long the month.
+        // A failure once the body has started can only cut the response short; the figures were read before it started.
+        let statements = self.statements
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody { writer in
+                var opening: [UInt8] = []
+                JSON.object(header.jsonMembers).write(to: &opening)
+                opening.removeLast()  // the object's `}`: `transactions` comes last
+                opening.append(contentsOf: #","transactions":["#.utf8)
+                try await writer.write(ByteBuffer(bytes: opening))
+                var first = true
+                try await statements.transactions(of: header) { page in
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(page.count * 600)
+                    for transaction in page {
+                        if !first { bytes.append(UInt8(ascii: ",")) }
+                        first = false
+                        transaction.json.write(to: &bytes)
+                    }
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                }
+                try await writer.write(ByteBuffer(string: "]}"))
+                try await writer.finish(nil)
+            })
     }
 
     @Sendable func csv(_ request: Request, context: BankRequestContext) async throws -> Response {
@@ -39,14 +64,21 @@ struct StatementsController {
         else {
             throw ValidationError(field: "period", "must be YYYY-MM, a month between 1970-01 and 9999-12")
         }
-        let statement = try await statements.statement(for: accountID, period: period, in: .owner(principal.userID))
+        let header = try await statements.header(for: accountID, period: period, in: .owner(principal.userID))
+        let statements = self.statements
         return Response(
             status: .ok,
             headers: [
                 .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"statement-\(statement.accountNumber)-\(statement.period).csv\"",
+                .contentDisposition: "attachment; filename=\"statement-\(header.accountNumber)-\(header.period).csv\"",
             ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: statement.csv)))
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: Statement.csvHeader))
+                try await statements.transactions(of: header) { page in
+                    try await writer.write(ByteBuffer(string: page.map(Statement.csvRow).joined()))
+                }
+                try await writer.finish(nil)
+            })
     }
 
     @Sendable func summary(_ request: Request, context: BankRequestContext) async throws -> Response {

@@ -2,16 +2,17 @@ import BankCore
 import Ledger
 import Statements
 
-extension Statement {
-    var json: JSON {
-        .object([
+extension StatementHeader {
+    /// The statement's members before `transactions`, which is last: responses stream it.
+    var jsonMembers: [(String, JSON)] {
+        [
             ("account_id", .string(accountID.description)), ("account_number", .string(accountNumber)), ("period", .string(period.description)),
             ("period_start", .time(period.start)), ("period_end", .time(period.end)),
             ("opening_balance_cents", .integer(openingBalance.cents)), ("closing_balance_cents", .integer(closingBalance.cents)),
             ("total_credits_cents", .integer(totalCredits.cents)), ("total_debits_cents", .integer(totalDebits.cents)),
             ("transaction_count", .integer(Int64(transactionCount))), ("declined_count", .integer(Int64(declinedCount))),
-            ("currency", .string("USD")), ("transactions", .array(transactions.map(\.json))),
-        ])
+            ("currency", .string("USD")),
+        ]
     }
 }
 

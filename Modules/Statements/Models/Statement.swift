@@ -29,6 +29,26 @@ public struct StatementPeriod: Sendable, Hashable, CustomStringConvertible {
 /// One account's monthly statement. `opening + credits − debits = closing`, always; declined
 /// transactions are listed but not summed.
 public struct Statement: Sendable {
+    /// The statement's figures.
+    public let header: StatementHeader
+    /// Every transaction of the period, posted and declined, oldest first.
+    public let transactions: [Transaction]
+
+    public var accountID: AccountID { header.accountID }
+    public var accountNumber: String { header.accountNumber }
+    public var period: StatementPeriod { header.period }
+    public var openingBalance: Money { header.openingBalance }
+    public var closingBalance: Money { header.closingBalance }
+    public var totalCredits: Money { header.totalCredits }
+    public var totalDebits: Money { header.totalDebits }
+    /// Posted transactions in the period.
+    public var transactionCount: Int { header.transactionCount }
+    public var declinedCount: Int { header.declinedCount }
+}
+
+/// The figures of one account's monthly statement, read from one snapshot, and where its
+/// transactions are: ``StatementService/transactions(of:pageSize:_:)`` reads exactly those.
+public struct StatementHeader: Sendable {
     public let accountID: AccountID
     public let accountNumber: String
     public let period: StatementPeriod
@@ -39,8 +59,8 @@ public struct Statement: Sendable {
     /// Posted transactions in the period.
     public let transactionCount: Int
     public let declinedCount: Int
-    /// Every transaction of the period, posted and declined, oldest first.
-    public let transactions: [Transaction]
+    /// The positions of the period's first and last transaction in the snapshot; `nil` when it has none.
+    let positions: ClosedRange<Int64>?
 }
 
 /// A year at a glance: monthly totals, spending by category and the largest debits.
