@@ -18,6 +18,27 @@ import Testing
         #expect(AccountID("0f8fad5b-d9cb-469f-a165-70867728950") == nil)
     }
 
+    /// The hand-written parser and formatter agree with Foundation's, but for a sign where a digit belongs.
+    @Test func parsesAndWritesExactlyAsFoundationDoes() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            let uuid = UUID()
+            let text = Bool.random(using: &random) ? uuid.uuidString : uuid.uuidString.lowercased()
+            #expect(AccountID(text)?.uuid == uuid)
+            #expect(AccountID(uuid).description == uuid.uuidString.lowercased())
+        }
+        let odd = [
+            "0f8fad5b-d9cb-469f-a165-70867728950e ", " 0f8fad5b-d9cb-469f-a165-70867728950e", "0f8fad5bd9cb469fa16570867728950e",
+            "{0f8fad5b-d9cb-469f-a165-70867728950e}", "0f8fad5b-d9cb-469f-a165-70867728950g", "0f8fad5b_d9cb-469f-a165-70867728950e",
+            "0f8fad5b-d9cb-469f-a16-570867728950e", "0f8fad5b-d9cb-469f-a165-70867728950é", "ＯＦ8fad5b-d9cb-469f-a165-708677289",
+            "00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+        ]
+        for text in odd { #expect(AccountID(text)?.uuid == UUID(uuidString: text), "\(text)") }
+        // Stricter in one place: Foundation's sscanf reads "+f" as a hex byte; a sign is not a digit.
+        #expect(UUID(uuidString: "+f8fad5b-d9cb-469f-a165-70867728950e") != nil)
+        #expect(AccountID("+f8fad5b-d9cb-469f-a165-70867728950e") == nil)
+    }
+
     @Test func encodesAsALowercaseStringAndDecodesAnyCase() throws {
         let id = try #require(TransferID(uuidString))
         let data = try JSONEncoder().encode([id])
