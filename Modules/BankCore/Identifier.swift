@@ -12,42 +12,10 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
 
     /// Parses a UUID string (any case); `nil` when it is not one.
     public init?(_ description: String) {
-        guard let uuid = Self.parse(description) else { return nil }
+        guard let uuid = UUID(text: description) else { return nil }
         self.uuid = uuid
     }
 
-    /// The UUID in `text` (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits of any case), read by
-    /// hand: it accepts exactly what `UUID(uuidString:)` accepts, which goes through `sscanf` and cost
-    /// more than a microsecond for every id of every row a statement or listing decodes.
-    static func parse(_ text: String) -> UUID? {
-        var text = text
-        return text.withUTF8 { bytes -> UUID? in
-            guard bytes.count == 36 else { return nil }
-            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            let parsed = withUnsafeMutableBytes(of: &uuid) { output -> Bool in
-                func nibble(_ byte: UInt8) -> UInt8? {
-                    switch byte {
-                    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-                    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-                    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-                    default: nil
-                    }
-                }
-                var position = 0
-                for index in 0..<16 {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        guard bytes[position] == UInt8(ascii: "-") else { return false }
-                        position += 1
-                    }
-                    guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else { return false }
-                    output[index] = high << 4 | low
-                    position += 2
-                }
-                return true
-            }
-            return parsed ? UUID(uuid: uuid) : nil
-        }
-    }
 
     /// The lowercase UUID string, as stored and as sent over the API.
     ///
@@ -75,7 +43,7 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let string = try container.decode(String.self)
-        guard let uuid = Self.parse(string) else {
+        guard let uuid = UUID(text: string) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a UUID: \(string)")
         }
         self.uuid = uuid
@@ -112,3 +80,40 @@ public typealias TransferID = Identifier<TransferTag>
 public typealias SessionID = Identifier<SessionTag>
 /// Identifies a debit card.
 public typealias CardID = Identifier<CardTag>
+
+extension UUID {
+    /// The UUID in `text` (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits of any case), read by
+    /// hand: it accepts what `UUID(uuidString:)` accepts but a sign where a digit belongs. That one
+    /// goes through `sscanf` and cost more than a microsecond for every id of every row a statement
+    /// or listing decodes.
+    public init?(text: String) {
+        var text = text
+        guard let uuid = text.withUTF8({ bytes -> uuid_t? in
+            guard bytes.count == 36 else { return nil }
+            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let parsed = withUnsafeMutableBytes(of: &uuid) { output -> Bool in
+                func nibble(_ byte: UInt8) -> UInt8? {
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+                    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+                    default: nil
+                    }
+                }
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        guard bytes[position] == UInt8(ascii: "-") else { return false }
+                        position += 1
+                    }
+                    guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else { return false }
+                    output[index] = high << 4 | low
+                    position += 2
+                }
+                return true
+            }
+            return parsed ? uuid : nil
+        }) else { return nil }
+        self.init(uuid: uuid)
+    }
+}

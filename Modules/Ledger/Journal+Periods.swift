@@ -9,6 +9,9 @@ package struct PeriodTotals: Sendable {
     package var debits: Money
     package var postedCount: Int
     package var declinedCount: Int
+
+    /// A period without transactions.
+    package static let empty = PeriodTotals(credits: .zero, debits: .zero, postedCount: 0, declinedCount: 0)
 }
 
 /// Read-side primitives over one account's history in a time range, for statements and summaries.
@@ -47,7 +50,8 @@ extension Journal {
         let records = try TransactionRecord.fetchAll(
             db,
             sql: """
-                SELECT * FROM transactions WHERE account_id = ? AND seq BETWEEN ? AND ? AND created_at >= ? AND created_at < ?
+                SELECT * FROM transactions INDEXED BY transactions_account
+                WHERE account_id = ? AND seq BETWEEN ? AND ? AND created_at >= ? AND created_at < ?
                 ORDER BY seq LIMIT ?
                 """,
             arguments: [account, positions.lowerBound, positions.upperBound, from, until, limit])
@@ -56,6 +60,15 @@ extension Journal {
 
     /// Posted credits and debits, and counts, in `from ..< until`.
     package func totals(of account: AccountID, from: Date, until: Date, in db: Database) throws -> PeriodTotals {
+        guard let positions = try positions(of: account, from: from, until: until, in: db) else {
+            return .empty
+        }
+        return try totals(of: account, from: from, until: until, positions: positions, in: db)
+    }
+
+    /// Posted credits and debits, and counts, in `from ..< until`, whose transactions lie in `positions`
+    /// (see ``positions(of:from:until:in:)``): read from the account's history index alone.
+    package func totals(of account: AccountID, from: Date, until: Date, positions: ClosedRange<Int64>, in db: Database) throws -> PeriodTotals {
         let row = try Row.fetchOne(
             db,
             sql: """
@@ -63,8 +76,9 @@ extension Journal {
                        COALESCE(SUM(CASE WHEN status = 'posted' AND type = 'debit' THEN amount_cents END), 0) AS debits,
                        COUNT(CASE WHEN status = 'posted' THEN 1 END) AS posted,
                        COUNT(CASE WHEN status = 'declined' THEN 1 END) AS declined
-                FROM transactions WHERE account_id = ? AND created_at >= ? AND created_at < ?
-                """, arguments: [account, from, until])!
+                FROM transactions INDEXED BY transactions_account
+                WHERE account_id = ? AND seq BETWEEN ? AND ? AND created_at >= ? AND created_at < ?
+                """, arguments: [account, positions.lowerBound, positions.upperBound, from, until])!
         return PeriodTotals(
             credits: Money(cents: row["credits"]), debits: Money(cents: row["debits"]), postedCount: row["posted"], declinedCount: row["declined"])
     }

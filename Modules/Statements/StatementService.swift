@@ -33,13 +33,16 @@ public struct StatementService: Sendable {
         let journal = ledger.journal
         return try await database.writer.read { db in
             let account = try journal.account(accountID, in: scope, db: db)
-            let totals = try journal.totals(of: accountID, from: period.start, until: period.end, in: db)
+            let positions = try journal.positions(of: accountID, from: period.start, until: period.end, in: db)
+            let totals =
+                try positions.map { try journal.totals(of: accountID, from: period.start, until: period.end, positions: $0, in: db) }
+                ?? .empty
             return StatementHeader(
                 accountID: accountID, accountNumber: account.number, period: period,
                 openingBalance: try journal.balance(of: accountID, before: period.start, in: db),
                 closingBalance: try journal.balance(of: accountID, before: period.end, in: db),
                 totalCredits: totals.credits, totalDebits: totals.debits, transactionCount: totals.postedCount,
-                declinedCount: totals.declinedCount, positions: try journal.positions(of: accountID, from: period.start, until: period.end, in: db))
+                declinedCount: totals.declinedCount, positions: positions)
         }
     }
 

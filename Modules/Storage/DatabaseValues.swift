@@ -64,6 +64,15 @@ extension Row {
         return Date.fromDatabaseValue(value) ?? Date(timeIntervalSince1970: 0)
     }
 
+    /// The UUID stored as text at `index`, or `nil` for NULL. Decoding an `Identifier` through GRDB's
+    /// generic path looked up `Optional<Identifier<Tag>>`'s type metadata at run time for every value,
+    /// the largest cost of decoding a transaction; callers wrap the UUID in their concrete id type.
+    public func uuid(atIndex index: Int) -> UUID? {
+        let value: DatabaseValue = self[index]
+        guard case .string(let text) = value.storage else { return nil }
+        return UUID(text: text)
+    }
+
     /// The optional form of ``timestamp(_:)``.
     public func optionalTimestamp(_ column: String) -> Date? {
         let value: DatabaseValue = self[column]

@@ -81,11 +81,14 @@ struct TransactionRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     /// read by position, which spares a by-name column search per field.
     init(row: Row) throws {
         if row.count == Self.columnOrder.count {
+            // Ids through `uuid(atIndex:)`, not GRDB's generic decoding: see there.
+            guard let id = row.uuid(atIndex: 1), let account = row.uuid(atIndex: 2) else { throw DatabaseError(message: "transaction without id") }
             self.init(
-                seq: row[0], id: row[1], accountId: row[2], type: TransactionType(rawValue: row[3]) ?? .debit,
+                seq: row[0], id: TransactionID(id), accountId: AccountID(account), type: TransactionType(rawValue: row[3]) ?? .debit,
                 kind: TransactionKind(rawValue: row[4]) ?? .withdrawal, status: TransactionStatus(rawValue: row[5]) ?? .declined,
-                amountCents: row[6], balanceAfterCents: row[7], description: row[8], category: row[9], cardId: row[10], transferId: row[11],
-                counterpartyAccountNumber: row[12], declineReason: row[13], createdAt: row.timestamp(atIndex: 14), reversesTransactionId: row[15])
+                amountCents: row[6], balanceAfterCents: row[7], description: row[8], category: row[9], cardId: row.uuid(atIndex: 10).map(CardID.init),
+                transferId: row.uuid(atIndex: 11).map(TransferID.init), counterpartyAccountNumber: row[12], declineReason: row[13],
+                createdAt: row.timestamp(atIndex: 14), reversesTransactionId: row.uuid(atIndex: 15).map(TransactionID.init))
             return
         }
         self.init(
