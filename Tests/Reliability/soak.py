@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Soak: mixed traffic at a steady rate for a long time, with the server's resident memory sampled.
 
-  Tests/Reliability/soak.py                   # long form: 10 min at 400 transfers/s (half the README's release
-                                              # benchmark throughput) plus the mix below; RSS growth < 20 %
+  Tests/Reliability/soak.py                   # long form: 10 min at 400 transfers/s (half the release benchmark's
+                                              # throughput when written; see README) plus the mix below; RSS growth < 20 %
   Tests/Reliability/soak.py --short           # short form: 20 s at 60 transfers/s, RSS reported, not asserted (make test)
   Tests/Reliability/soak.py --duration 300 --rate 200 --warmup 60 --rss-limit 0.2
   BANKKIT_BIN=.build/release Tests/Reliability/soak.py   # the documented soak runs against a release build
