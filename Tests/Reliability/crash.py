@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import harness
@@ -243,35 +243,39 @@ def main():
             failures.append(f"{len(ids) - len(set(ids))} transfer ids acknowledged for two different keys")
 
         # Replay every key once more: the stored answer, same id, and nothing new applied.
+        # One keep-alive connection per checking thread: the long form checks about 200,000 transfers.
+        local = threading.local()
+        clients = []
+
+        def client():
+            if not hasattr(local, "client"):
+                local.client = Client(server.base, timeout=60)
+                clients.append(local.client)
+            return local.client
+
         def replay(op):
-            client = Client(server.base, timeout=60)
-            try:
-                for _ in range(50):
-                    status, headers, body = client.call("POST", "/transfers", op.payload, token=op.member.token, key=op.key)
-                    if status == 401:
-                        op.member.relogin(server.base)
-                        continue
-                    return status, headers.get("idempotent-replayed"), body.get("id") if isinstance(body, dict) else None
-                return status, None, None
-            finally:
-                client.close()
+            for _ in range(50):
+                status, headers, body = client().call("POST", "/transfers", op.payload, token=op.member.token, key=op.key)
+                if status == 401:
+                    op.member.relogin(server.base)
+                    continue
+                return status, headers.get("idempotent-replayed"), body.get("id") if isinstance(body, dict) else None
+            return status, None, None
 
         def fetch(op):
-            client = Client(server.base, timeout=60)
-            try:
-                for _ in range(50):
-                    status, _, body = client.call("GET", f"/transfers/{op.acked_id}", token=op.member.token)
-                    if status == 401:
-                        op.member.relogin(server.base)
-                        continue
-                    return status, body
+            for _ in range(50):
+                status, _, body = client().call("GET", f"/transfers/{op.acked_id}", token=op.member.token)
+                if status == 401:
+                    op.member.relogin(server.base)
+                    continue
                 return status, body
-            finally:
-                client.close()
+            return status, body
 
         with ThreadPoolExecutor(max_workers=16) as pool:
             replays = list(pool.map(replay, acked))
             fetched = list(pool.map(fetch, acked))
+        for each in clients:
+            each.close()
         bad_replays = [(op.key, op.acked_id, r) for op, r in zip(acked, replays) if r != (201, "true", op.acked_id)]
         if bad_replays:
             failures.append(f"{len(bad_replays)} keys did not replay their acknowledged transfer, first: {bad_replays[0]}")
