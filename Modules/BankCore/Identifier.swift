@@ -16,29 +16,8 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
         self.uuid = uuid
     }
 
-
     /// The lowercase UUID string, as stored and as sent over the API.
-    ///
-    /// Written out by hand: Foundation's `uuidString` formats through `snprintf`, and every id bound to
-    /// a statement or encoded in a response passes through here.
-    public var description: String {
-        withUnsafeBytes(of: uuid.uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { text in
-                let digits: StaticString = "0123456789abcdef"
-                var position = 0
-                for index in 0..<16 {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        text[position] = UInt8(ascii: "-")
-                        position += 1
-                    }
-                    text[position] = digits.utf8Start[Int(bytes[index] >> 4)]
-                    text[position + 1] = digits.utf8Start[Int(bytes[index] & 0x0F)]
-                    position += 2
-                }
-                return position
-            }
-        }
-    }
+    public var description: String { uuid.lowercasedText }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -82,6 +61,28 @@ public typealias SessionID = Identifier<SessionTag>
 public typealias CardID = Identifier<CardTag>
 
 extension UUID {
+    /// The lowercase UUID string (`0f8fad5b-d9cb-469f-a165-70867728950e`), written by hand: Foundation's
+    /// `uuidString` formats through `snprintf`, and every id bound to a statement or encoded in a
+    /// response passes through here.
+    public var lowercasedText: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                let digits: StaticString = "0123456789abcdef"
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    text[position] = digits.utf8Start[Int(bytes[index] >> 4)]
+                    text[position + 1] = digits.utf8Start[Int(bytes[index] & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+
     /// The UUID in `text` (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits of any case), read by
     /// hand: it accepts what `UUID(uuidString:)` accepts but a sign where a digit belongs. That one
     /// goes through `sscanf` and cost more than a microsecond for every id of every row a statement

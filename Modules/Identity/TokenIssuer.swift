@@ -33,7 +33,7 @@ public struct TokenIssuer: Sendable {
         let claims = AccessClaims(
             iss: IssuerClaim(value: Self.issuer), aud: AudienceClaim(value: [Self.audience]),
             sub: SubjectClaim(value: userID.description), role: role.rawValue, sid: session.description,
-            jti: IDClaim(value: UUID().uuidString.lowercased()),
+            jti: IDClaim(value: UUID().lowercasedText),
             iat: IssuedAtClaim(value: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))),
             exp: ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lifetime).rounded(.down))))
         return try await keys.sign(claims)

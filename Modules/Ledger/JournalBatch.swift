@@ -1,4 +1,4 @@
-package import BankCore
+import BankCore
 package import Foundation
 package import GRDB
 import Storage
@@ -25,18 +25,13 @@ package struct JournalBatch {
         self.db = db
     }
 
-    /// The balance of account `id` with the entries posted so far applied. - Throws: `account_not_found`.
-    package mutating func balance(of id: AccountID) throws -> Money {
-        try loaded(id).amount
-    }
-
     /// Posts a balanced entry: one posting per leg and one transaction per member leg, with each
     /// leg's balance after it. - Throws: `amount_overflow`; `insufficient_funds` if a member balance would go negative.
     package mutating func post(_ legs: [Leg], at date: Date) throws -> [Transaction] {
         var total = Money.zero
         for leg in legs { total = try journal.checkedSum(total, leg.amount) }
         precondition(total == .zero && legs.count >= 2, "a journal entry must balance")
-        let entryID = journal.ids.uuid().uuidString.lowercased()
+        let entryID = journal.ids.uuid().lowercasedText
         let timestamp = date.databaseText
         var transactions: [Transaction] = []
         for leg in legs {

@@ -5,7 +5,6 @@ import Foundation
 import Identity
 import Ledger
 import Synchronization
-import Transfers
 
 /// Deterministic synthetic data at scale: `members` members, each with checking and savings and a
 /// card, and `months` months of salary, savings transfers, card purchases and cash withdrawals.

@@ -1,3 +1,4 @@
+import BankCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,7 +14,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         let incoming = request.headers[.requestID].flatMap { id in
             id.count <= 64 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") } ? id : nil
         }
-        context.requestID = incoming ?? UUID().uuidString.lowercased()
+        context.requestID = incoming ?? UUID().lowercasedText
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         let start = ContinuousClock.now
         var response = try await next(request, context)
