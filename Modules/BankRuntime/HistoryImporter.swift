@@ -26,7 +26,7 @@ public struct HistoryEntry: Sendable, Hashable {
     public var amount: Money
     public var description: String?
     public var category: String?
-    /// Why it was declined (a lowercase code such as `insufficient_funds`), or `nil` when it was posted.
+    /// Why it was declined (a lowercase code such as `insufficient_funds`, as a category is written), or `nil` when it was posted.
     /// A declined debit is stored as declined and moves no money; only debits can be declined.
     public var declineReason: String?
 
@@ -143,9 +143,7 @@ public struct HistoryImporter: Sendable {
                 for problem in error.fieldErrors { validator.check(false, "\(field).\(problem.field)", problem.message) }
             }
             if let reason = entry.declineReason {
-                validator.check(
-                    (1...40).contains(reason.count) && reason.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") },
-                    "\(field).decline_reason", "must be 1 to 40 lowercase letters or underscores")
+                MovementRequest.checkCode(reason, field: "\(field).decline_reason", in: &validator)
                 validator.check(entry.movement != .deposit, "\(field).decline_reason", "only debits can be declined")
             }
             if case .transfer(let target) = entry.movement {

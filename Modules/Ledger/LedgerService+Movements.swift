@@ -21,12 +21,15 @@ public struct MovementRequest: Sendable {
         var validator = Validator()
         Self.checkAmount(amount, in: &validator)
         if let description { LedgerService.checkText(description, field: "description", maxLength: 200, in: &validator) }
-        if let category {
-            validator.check(
-                (1...40).contains(category.count) && category.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") },
-                "category", "must be 1 to 40 lowercase letters, digits or underscores")
-        }
+        if let category { Self.checkCode(category, field: "category", in: &validator) }
         try validator.validate()
+    }
+
+    /// Records a field error unless `code` is a lowercase slug of 1 to 40 characters (a category, a decline reason).
+    package static func checkCode(_ code: String, field: String, in validator: inout Validator) {
+        validator.check(
+            (1...40).contains(code.count) && code.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") },
+            field, "must be 1 to 40 lowercase letters, digits or underscores")
     }
 
     /// Records a field error unless `amount` is a valid movement.
