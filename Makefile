@@ -3,7 +3,7 @@
 #   make test  installs what is missing, builds, runs every test (Swift, browser, reliability), and a smoke run of the load benchmark
 .PHONY: run test build deps
 
-APT_PACKAGES := libsqlite3-dev libsodium-dev pkg-config wrk curl python3 chromium chromium-driver
+APT_PACKAGES := libsqlite3-dev libsodium-dev pkg-config wrk curl python3 chromium chromium-driver postgresql
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 run: build

@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: - Modules (libraries an integrator can import one by one)
@@ -42,53 +44,58 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"], path: "Modules/Sodium"),
         .target(
             name: "Storage",
-            dependencies: ["BankCore", "Sodium", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "BankCore", "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Modules/Storage"
         ),
         .target(
             name: "Identity",
             dependencies: [
                 "BankCore", "Sodium", "Storage",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Modules/Identity"
         ),
         .target(
             name: "Ledger",
-            dependencies: ["BankCore", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BankCore", "Storage"],
             path: "Modules/Ledger"
         ),
         .target(
             name: "Transfers",
-            dependencies: ["BankCore", "Storage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BankCore", "Storage", "Ledger"],
             path: "Modules/Transfers"
         ),
         .target(
             name: "Cards",
-            dependencies: ["BankCore", "Sodium", "Storage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BankCore", "Sodium", "Storage", "Ledger"],
             path: "Modules/Cards"
         ),
         .target(
             name: "Statements",
-            dependencies: ["BankCore", "Storage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BankCore", "Storage", "Ledger"],
             path: "Modules/Statements"
         ),
         .target(
             name: "ServiceRequests",
-            dependencies: ["BankCore", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BankCore", "Storage"],
             path: "Modules/ServiceRequests"
         ),
         .target(
             name: "Admin",
-            dependencies: ["BankCore", "Storage", "Identity", "Ledger", "ServiceRequests", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BankCore", "Storage", "Identity", "Ledger", "ServiceRequests"],
             path: "Modules/Admin"
         ),
         .target(
             name: "BankRuntime",
             dependencies: [
                 "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "ServiceRequests", "Admin",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -107,7 +114,6 @@ let package = Package(
                 "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "ServiceRequests", "Admin",
                 "BankRuntime", "WebClient", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,46 +135,46 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "BankCoreTests", dependencies: ["BankCore"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "LedgerTests", dependencies: ["BankTestSupport", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TransfersTests", dependencies: ["BankTestSupport", "Transfers", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StorageTests", dependencies: ["BankTestSupport", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IdentityTests", dependencies: ["BankTestSupport", "Identity", "Storage", "BankCore"]),
+        .testTarget(name: "LedgerTests", dependencies: ["BankTestSupport", "Ledger", "Storage", "BankCore"]),
+        .testTarget(name: "TransfersTests", dependencies: ["BankTestSupport", "Transfers", "Ledger", "Storage", "BankCore"]),
         .target(
             name: "BankTestSupport",
             dependencies: [
                 "BankCore", "Sodium", "Storage", "Identity", "Ledger", "Transfers", "Cards", "Statements", "BankRuntime",
-                .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             path: "Tests/BankTestSupport"
         ),
         .testTarget(
             name: "CardsTests",
-            dependencies: ["BankTestSupport", "Cards", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["BankTestSupport", "Cards", "Ledger", "Storage", "BankCore"]
         ),
         .testTarget(
             name: "StatementsTests",
             dependencies: [
-                "BankTestSupport", "Statements", "Cards", "Transfers", "Ledger", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "BankTestSupport", "Statements", "Cards", "Transfers", "Ledger", "Storage", "BankCore",
             ]
         ),
         .testTarget(
             name: "ServiceRequestsTests",
             dependencies: [
                 "BankTestSupport", "BankRuntime", "ServiceRequests", "Cards", "Identity", "Ledger", "Transfers", "Storage", "BankCore", "Sodium",
-                .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         .testTarget(
             name: "BankRuntimeTests",
             dependencies: [
-                "BankTestSupport", "BankRuntime", "Cards", "Ledger", "Transfers", "Storage", "BankCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "BankTestSupport", "BankRuntime", "Cards", "Ledger", "Transfers", "Storage", "BankCore",
             ]
         ),
         .testTarget(
             name: "AdminTests",
             dependencies: [
                 "BankTestSupport", "BankRuntime", "Admin", "ServiceRequests", "Cards", "Identity", "Ledger", "Storage", "BankCore", "Sodium",
-                .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         .testTarget(
@@ -178,17 +184,15 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
         .testTarget(
             name: "BankCtlTests",
             dependencies: [
-                "BankCtl", "BankRuntime", "Identity", "Storage", "BankCore", "Cards", "Ledger", "Admin", "ServiceRequests",
+                "BankCtl", "BankTestSupport", "BankRuntime", "Identity", "Storage", "BankCore", "Cards", "Ledger", "Admin", "ServiceRequests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

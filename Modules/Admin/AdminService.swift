@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-import GRDB
 public import Identity
 public import Ledger
 public import ServiceRequests
@@ -57,7 +56,7 @@ public struct AdminService: Sendable {
 
     /// The audit log, newest first.
     public func auditLog(filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEntry> {
-        try await database.writer.read { db in try database.audit.list(db, filter: filter, page: page) }
+        try await database.read { db in try database.audit.list(db, filter: filter, page: page) }
     }
 
     /// Walks the audit chain.

@@ -32,16 +32,21 @@ public struct Bank: Sendable {
     public let history: HistoryImporter
 
     /// Opens the bank described by `config`: creates the data directory, loads or generates the secrets,
-    /// opens and migrates the database, and builds the services.
-    /// - Throws: ``BankOpenError/unsupportedDatabase(_:)`` for a `database.url` this build cannot serve.
+    /// opens and migrates the database (SQLite in the data directory, or PostgreSQL at `database.url`),
+    /// and builds the services.
+    /// - Throws: `StorageError.invalidDatabaseURL` for a `database.url` that is not `postgres://…`.
     public static func open(
         config: ConfigReader, clock: BankClock = .live, ids: IDSource = .live, hasher: PasswordHasher = PasswordHasher()
     ) async throws -> Bank {
         let settings = BankSettings(config: config)
-        if let url = settings.databaseURL { throw BankOpenError.unsupportedDatabase(url.prefix { $0 != ":" }.description) }
         try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
         let secrets = try BankSecrets.load(config: config, dataDirectory: settings.dataDirectory)
-        let database = try BankDatabase(path: settings.databasePath, modules: modules, auditKey: secrets.auditKey)
+        let database =
+            if let url = settings.databaseURL {
+                try BankDatabase(url: url, modules: modules, auditKey: secrets.auditKey, connections: settings.databaseConnections)
+            } else {
+                try BankDatabase(path: settings.databasePath, modules: modules, auditKey: secrets.auditKey)
+            }
         let tokens = try await TokenIssuer(secret: secrets.jwtKey, clock: clock)
         let identity = IdentityService(database: database, tokens: tokens, hasher: hasher, clock: clock, ids: ids)
         let ledger = LedgerService(database: database, clock: clock, ids: ids)
@@ -63,18 +68,5 @@ public struct Bank: Sendable {
         let ledgerReport = try await ledger.verifyIntegrity()
         let auditReport = try await database.verifyAuditChain()
         return (ledgerReport, auditReport)
-    }
-}
-
-/// Failures opening the bank.
-public enum BankOpenError: Error, Sendable, CustomStringConvertible {
-    /// `database.url` names an engine this build does not serve yet.
-    case unsupportedDatabase(String)
-
-    public var description: String {
-        switch self {
-        case .unsupportedDatabase(let scheme):
-            "database.url with scheme '\(scheme)' is not supported by this build; leave DATABASE_URL unset for SQLite in data.dir"
-        }
     }
 }

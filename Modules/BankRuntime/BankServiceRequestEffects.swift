@@ -1,7 +1,6 @@
 import BankCore
 import Cards
 import Foundation
-import GRDB
 import Identity
 import Ledger
 import ServiceRequests
@@ -16,7 +15,7 @@ struct BankServiceRequestEffects: ServiceRequestEffects {
     let ledger: LedgerService
     let cards: CardService
 
-    func check(_ details: ServiceRequestDetails, member: UserID, in db: Database) throws {
+    func check(_ details: ServiceRequestDetails, member: UserID, in db: any SQLDatabase) throws {
         let scope = OwnerScope.owner(member)
         switch details {
         case .cardReplacement(let card, _):
@@ -34,7 +33,7 @@ struct BankServiceRequestEffects: ServiceRequestEffects {
         }
     }
 
-    func apply(_ details: ServiceRequestDetails, member: UserID, actor: Actor, at date: Date, in db: Database) throws -> [String: String] {
+    func apply(_ details: ServiceRequestDetails, member: UserID, actor: Actor, at date: Date, in db: any SQLDatabase) throws -> [String: String] {
         let scope = OwnerScope.owner(member)
         switch details {
         case .cardReplacement(let card, _):

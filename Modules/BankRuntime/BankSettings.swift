@@ -13,8 +13,10 @@ public struct BankSettings: Sendable {
     public var port: Int
     /// `data.dir` (`DATA_DIR`): where the SQLite database and generated dev secrets live, `./data` by default.
     public var dataDirectory: String
-    /// `database.url` (`DATABASE_URL`): unset selects SQLite in the data directory.
+    /// `database.url` (`DATABASE_URL`): unset selects SQLite in the data directory; `postgres://…` selects PostgreSQL.
     public var databaseURL: String?
+    /// `database.connections` (`DATABASE_CONNECTIONS`): the most PostgreSQL connections one process opens, 16 by default.
+    public var databaseConnections: Int
     /// `ratelimit.enabled` (`RATELIMIT_ENABLED`): `true` unless load-benchmarking.
     public var rateLimitEnabled: Bool
     /// `log.level` (`LOG_LEVEL`): `info` by default.
@@ -26,6 +28,7 @@ public struct BankSettings: Sendable {
         port = config.int(forKey: "http.port", default: 8080)
         dataDirectory = config.string(forKey: "data.dir", default: "./data")
         databaseURL = config.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        databaseConnections = max(1, config.int(forKey: "database.connections", default: 16))
         rateLimitEnabled = config.bool(forKey: "ratelimit.enabled", default: true)
         logLevel = config.string(forKey: "log.level", default: "info")
     }

@@ -1,7 +1,6 @@
 public import BankCore
 import Cards
 public import Foundation
-import GRDB
 public import Ledger
 public import Storage
 import Transfers
@@ -159,13 +158,13 @@ private struct ImportRun {
     let journal: Journal
     let ids: IDSource
     let owner: UserID
-    let db: Database
+    let db: any SQLDatabase
     var batch: JournalBatch
     var accounts: [AccountID: Account] = [:]
     var cards: Set<CardID> = []
     var declined = 0
 
-    init(journal: Journal, ids: IDSource, owner: UserID, db: Database) {
+    init(journal: Journal, ids: IDSource, owner: UserID, db: any SQLDatabase) {
         self.journal = journal
         self.ids = ids
         self.owner = owner

@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-package import GRDB
 public import Ledger
 public import Storage
 
@@ -33,6 +32,7 @@ extension CardService {
         let now = clock.now()
         let journal = ledger.journal
         let outcome: Result<Transaction, any Error> = try await database.write { db in
+            try journal.lock([accountID, SystemAccount.cardNetwork.id], in: db)
             let account = try journal.account(accountID, in: scope, db: db)
             let card = try Self.card(purchase.cardID, on: accountID, in: db)
             try journal.requireOpen(account)
@@ -73,8 +73,9 @@ extension CardService {
     }
 
     /// The card `id` of account `accountID`. - Throws: ``CardError`` `card_not_found`, also when the card is another account's.
-    static func card(_ id: CardID, on accountID: AccountID, in db: Database) throws -> CardRecord {
-        guard let card = try CardRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE id = ?"), arguments: [id]),
+    static func card(_ id: CardID, on accountID: AccountID, in db: any SQLDatabase) throws -> CardRecord {
+        // A cached statement, decoded by hand (see CardRecord.init(row:)): every purchase reads its card.
+        guard let card = try db.row("SELECT \(CardRecord.columns) FROM cards WHERE id = ?", [id]).map(CardRecord.init(row:)),
             card.accountId == accountID
         else {
             throw CardError.notFound(id)
@@ -83,7 +84,7 @@ extension CardService {
     }
 
     /// Throws ``CardError`` `card_not_found` unless card `id` belongs to account `accountID`.
-    package static func requireCard(_ id: CardID, on accountID: AccountID, in db: Database) throws {
+    package static func requireCard(_ id: CardID, on accountID: AccountID, in db: any SQLDatabase) throws {
         _ = try card(id, on: accountID, in: db)
     }
 }

@@ -1,6 +1,5 @@
 public import BankCore
 package import Foundation
-package import GRDB
 public import Ledger
 import Sodium
 public import Storage
@@ -45,21 +44,21 @@ public struct CardService: Sendable {
     }
 
     /// Issues a card inside the caller's write transaction (replacements apply it with their own state change).
-    package func issue(for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, at now: Date, db: Database) throws -> IssuedCard {
+    package func issue(for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, at now: Date, db: any SQLDatabase) throws -> IssuedCard {
         let journal = ledger.journal
         let account = try journal.account(accountID, in: scope, db: db)
         try journal.requireOpen(account)
-        guard try CardRecord.filter(Column("account_id") == accountID && Column("status") != CardStatus.cancelled.rawValue).fetchCount(db) == 0
+        guard try db.value(Int.self, "SELECT COUNT(*) FROM cards WHERE account_id = ? AND status <> ?", [accountID, CardStatus.cancelled.rawValue]) == 0
         else { throw CardError(.cardExists, "Account \(account.number) already has a card; cancel or replace it first.") }
         var pan = PAN.generate()
-        while try CardRecord.filter(Column("pan_hash") == keys.indexHash(of: pan)).fetchCount(db) > 0 { pan = PAN.generate() }
+        while try (db.value(Int.self, "SELECT COUNT(*) FROM cards WHERE pan_hash = ?", [keys.indexHash(of: pan)]) ?? 0) > 0 { pan = PAN.generate() }
         let sealed = keys.seal(pan)
         let expiry = Calendar.utcGregorian.dateComponents([.year, .month], from: now)
         let record = CardRecord(
             id: ids.next(), accountId: accountID, ownerId: account.ownerID, panCiphertext: sealed.ciphertext, keyVersion: sealed.version,
             panHash: keys.indexHash(of: pan), lastFour: String(pan.suffix(4)), brand: "visa", expiryMonth: expiry.month!,
             expiryYear: expiry.year! + Self.validityYears, cardholderName: holder.uppercased(), status: .active, createdAt: now, updatedAt: now)
-        try record.insert(db)
+        try record.insert(in: db)
         try database.audit.append(
             AuditEvent(action: "card.issued", targetType: "card", targetID: record.id.description,
                        details: ["account_id": accountID.description, "last_four": record.lastFour]),
@@ -69,13 +68,13 @@ public struct CardService: Sendable {
 
     /// Cancels a live card and issues its successor on the same account with the same holder, inside the caller's transaction.
     /// - Throws: ``CardError`` `card_not_found`, `invalid_card_state` (already cancelled); the failures of issuance.
-    package func replace(_ id: CardID, in scope: OwnerScope, actor: Actor, at now: Date, db: Database) throws -> IssuedCard {
+    package func replace(_ id: CardID, in scope: OwnerScope, actor: Actor, at now: Date, db: any SQLDatabase) throws -> IssuedCard {
         let old = try setStatus(id, to: .cancelled, allowedFrom: [.active, .frozen], action: "card.cancelled", in: scope, actor: actor, at: now, db: db)
         return try issue(for: old.accountID, holder: old.cardholderName, in: scope, actor: actor, at: now, db: db)
     }
 
     /// The card `id` in `scope` when it can be replaced (active or frozen). - Throws: `card_not_found`, `invalid_card_state`.
-    package func replaceableCard(_ id: CardID, in scope: OwnerScope, db: Database) throws -> Card {
+    package func replaceableCard(_ id: CardID, in scope: OwnerScope, db: any SQLDatabase) throws -> Card {
         let record = try Self.record(id, in: scope, db: db)
         guard record.status != .cancelled else { throw CardError(.invalidCardState, "The card is already cancelled.") }
         return record.card
@@ -84,16 +83,16 @@ public struct CardService: Sendable {
     /// The cards of an account, newest first, masked. - Throws: `account_not_found`.
     public func cards(of accountID: AccountID, in scope: OwnerScope) async throws -> [Card] {
         let journal = ledger.journal
-        return try await database.writer.read { db in
+        return try await database.read { db in
             _ = try journal.account(accountID, in: scope, db: db)
-            return try CardRecord.filter(Column("account_id") == accountID).order(Column("created_at").desc, Column("rowid").desc)
-                .fetchAll(db).map(\.card)
+            return try db.rows("SELECT \(CardRecord.columns) FROM cards WHERE account_id = ? ORDER BY created_at DESC, rowid DESC", [accountID])
+                .map { CardRecord(row: $0).card }
         }
     }
 
     /// One card visible in `scope`. - Throws: ``CardError`` `card_not_found`.
     public func card(_ id: CardID, in scope: OwnerScope) async throws -> Card {
-        try await database.writer.read { db in try Self.record(id, in: scope, db: db).card }
+        try await database.read { db in try Self.record(id, in: scope, db: db).card }
     }
 
     /// Freezes an active card: purchases are declined until it is unfrozen. Freezing a frozen card changes nothing.
@@ -136,9 +135,10 @@ public struct CardService: Sendable {
 
     private func setStatus(
         _ id: CardID, to status: CardStatus, allowedFrom: Set<CardStatus>, action: String, in scope: OwnerScope, actor: Actor, at now: Date,
-        db: Database
+        db: any SQLDatabase
     ) throws -> Card {
-        var record = try Self.record(id, in: scope, db: db)
+        // Locked until commit (PostgreSQL): the update below writes back every column it read.
+        var record = try Self.record(id, in: scope, db: db, forUpdate: true)
         guard allowedFrom.contains(record.status) else {
             throw CardError(.invalidCardState, "The card is \(record.status.rawValue); it cannot become \(status.rawValue).")
         }
@@ -146,15 +146,18 @@ public struct CardService: Sendable {
         let previous = record.status
         record.status = status
         record.updatedAt = now
-        try record.update(db)
+        guard try record.update(in: db) else { throw CardError.notFound(id) }
         try database.audit.append(
             AuditEvent(action: action, targetType: "card", targetID: id.description, details: ["from": previous.rawValue]),
             by: actor, at: now, in: db)
         return record.card
     }
 
-    static func record(_ id: CardID, in scope: OwnerScope, db: Database) throws -> CardRecord {
-        guard let record = try CardRecord.fetchOne(db, key: id), scope.allows(record.ownerId) else { throw CardError.notFound(id) }
+    /// The card `id` if `scope` sees it; `forUpdate` locks its row for the rest of a write transaction (PostgreSQL).
+    /// - Throws: ``CardError`` `card_not_found`.
+    static func record(_ id: CardID, in scope: OwnerScope, db: any SQLDatabase, forUpdate: Bool = false) throws -> CardRecord {
+        let sql = "SELECT \(CardRecord.columns) FROM cards WHERE id = ?" + (forUpdate ? db.dialect.forUpdate : "")
+        guard let record = try db.row(sql, [id]).map(CardRecord.init(row:)), scope.allows(record.ownerId) else { throw CardError.notFound(id) }
         return record
     }
 }

@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-import GRDB
 import Sodium
 import Storage
 
@@ -45,13 +44,13 @@ extension IdentityService {
         let refresh: (SessionID, String)
         do {
             refresh = try await database.write { db in
-                try record.insert(db)
+                try record.insert(in: db)
                 try database.audit.append(
                     AuditEvent(action: "user.signup", targetType: "user", targetID: record.id.description),
                     by: actor.with(principal: principal), at: now, in: db)
                 return try startSession(for: record.id, at: now, in: db)
             }
-        } catch let error as DatabaseError where error.isUniqueViolation {
+        } catch let error where SQLConstraint.violated(by: error) == .unique {
             throw IdentityError(.emailTaken, "An account with this email already exists.")
         }
         return try await session(user: record.user, sessionID: refresh.0, refreshToken: refresh.1)
@@ -69,8 +68,8 @@ extension IdentityService {
         let email = Self.normalize(email: rawEmail)
         let source = LoginSourceRecord.source(of: actor.ip)
         let now = clock.now()
-        let found: (UserRecord, LoginSourceRecord)? = try await database.writer.read { db in
-            guard let user = try UserRecord.filter(Column("email") == email).fetchOne(db) else { return nil }
+        let found: (UserRecord, LoginSourceRecord)? = try await database.read { db in
+            guard let user = try UserRecord.find(email: email, in: db) else { return nil }
             return (user, try LoginSourceRecord.find(user: user.id, source: source, in: db))
         }
         guard let (record, sourceRecord) = found else {
@@ -93,11 +92,9 @@ extension IdentityService {
         guard record.status == "active" else { throw IdentityError(.userDisabled, "This user is disabled.") }
         let (sessionID, refreshToken) = try await database.write { db in
             try db.execute(
-                sql: "UPDATE users SET failed_login_count = 0, lockout_count = 0, locked_until = NULL WHERE id = ?",
-                arguments: [record.id])
+                "UPDATE users SET failed_login_count = 0, lockout_count = 0, locked_until = NULL WHERE id = ?", [record.id])
             // This source knows the password; the streak is over. Offenders elsewhere stay marked.
-            try db.execute(
-                sql: "DELETE FROM login_sources WHERE user_id = ? AND (source = ? OR lockout_count = 0)", arguments: [record.id, source])
+            try db.execute("DELETE FROM login_sources WHERE user_id = ? AND (source = ? OR lockout_count = 0)", [record.id, source])
             try database.audit.append(
                 AuditEvent(action: "auth.login_succeeded", targetType: "user", targetID: record.id.description),
                 by: actor.with(principal: principal), at: now, in: db)
@@ -111,16 +108,17 @@ extension IdentityService {
     public func unlock(_ userID: UserID, actor: Actor) async throws -> User {
         let now = clock.now()
         return try await database.write { db in
-            guard var record = try UserRecord.fetchOne(db, key: userID) else {
+            guard var record = try UserRecord.find(userID, in: db, forUpdate: true) else {
                 throw IdentityError(.userNotFound, "No user with id \(userID).")
             }
             record.failedLoginCount = 0
             record.lockedUntil = nil
             record.updatedAt = now
-            try record.update(db)
-            try db.execute(sql: "DELETE FROM login_sources WHERE user_id = ? AND lockout_count = 0", arguments: [userID])
             try db.execute(
-                sql: "UPDATE login_sources SET failed_count = 0, locked_until = NULL, updated_at = ? WHERE user_id = ?", arguments: [now, userID])
+                "UPDATE users SET failed_login_count = ?, locked_until = ?, updated_at = ? WHERE id = ?",
+                [record.failedLoginCount, record.lockedUntil, record.updatedAt, userID])
+            try db.execute("DELETE FROM login_sources WHERE user_id = ? AND lockout_count = 0", [userID])
+            try db.execute("UPDATE login_sources SET failed_count = 0, locked_until = NULL, updated_at = ? WHERE user_id = ?", [now, userID])
             try database.audit.append(
                 AuditEvent(action: "user.unlocked", targetType: "user", targetID: userID.description), by: actor, at: now, in: db)
             return record.user
@@ -132,8 +130,8 @@ extension IdentityService {
     private func recordFailedLogin(_ userID: UserID, from source: String, actor: Actor, at now: Date) async throws {
         let lockout = lockout
         try await database.write { db in
-            guard var record = try UserRecord.fetchOne(db, key: userID) else { return }
-            var row = try LoginSourceRecord.find(user: userID, source: source, in: db)
+            guard var record = try UserRecord.find(userID, in: db, forUpdate: true) else { return }
+            var row = try LoginSourceRecord.find(user: userID, source: source, in: db, forUpdate: true)
             var details: [String: String]
             var lock: (until: Date, scope: String)?
             if row.lockoutCount > 0 {
@@ -158,16 +156,18 @@ extension IdentityService {
                     lock = (until, "user")
                     // Every source of this streak caused the lock: from now on its failures lock only itself.
                     try db.execute(
-                        sql: "UPDATE login_sources SET failed_count = 0, lockout_count = 1, updated_at = ? WHERE user_id = ? AND failed_count > 0",
-                        arguments: [now, userID])
+                        "UPDATE login_sources SET failed_count = 0, lockout_count = 1, updated_at = ? WHERE user_id = ? AND failed_count > 0",
+                        [now, userID])
                     row.failedCount = 0
                     row.lockoutCount = 1
                 }
                 record.updatedAt = now
-                try record.update(db)
+                try db.execute(
+                    "UPDATE users SET failed_login_count = ?, lockout_count = ?, locked_until = ?, updated_at = ? WHERE id = ?",
+                    [record.failedLoginCount, record.lockoutCount, record.lockedUntil, record.updatedAt, userID])
             }
             row.updatedAt = now
-            try row.save(db)
+            try row.save(in: db)
             if let lock { details["locked_until"] = lock.until.rfc3339 }
             try database.audit.append(
                 AuditEvent(action: "auth.login_failed", targetType: "user", targetID: userID.description, details: details),
@@ -231,11 +231,11 @@ extension IdentityService {
             updatedAt: now)
         do {
             try await database.write { db in
-                try record.insert(db)
+                try record.insert(in: db)
                 try database.audit.append(
                     AuditEvent(action: "user.provisioned", targetType: "user", targetID: record.id.description), by: actor, at: now, in: db)
             }
-        } catch let error as DatabaseError where error.isUniqueViolation {
+        } catch let error where SQLConstraint.violated(by: error) == .unique {
             throw IdentityError(.emailTaken, "An account with this email already exists.")
         }
         return record.user

@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-import GRDB
 import Sodium
 import Storage
 
@@ -12,28 +11,29 @@ extension IdentityService {
         let now = clock.now()
         enum Outcome { case rotated(UserRecord, SessionID, String), reused }
         let outcome: Outcome = try await database.write { db in
+            // Locks the token and its session (on engines that lock rows): of two refreshes with one token,
+            // the second sees the first's `used_at`.
             guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.revoked_at
-                        FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?
-                        """, arguments: [hash]),
+                let row = try db.row(
+                    """
+                    SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.revoked_at
+                    FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?
+                    """ + db.dialect.forUpdate, [hash]),
                 let sessionID = row["session_id"] as SessionID?, let userID = row["user_id"] as UserID?,
-                let user = try UserRecord.fetchOne(db, key: userID)
+                let user = try UserRecord.find(userID, in: db)
             else { throw IdentityError.invalidRefreshToken }
             let principal = Principal(userID: userID, role: user.role, sessionID: sessionID)
-            if row["used_at"] as Date? != nil {
+            if row.optionalTimestamp("used_at") != nil {
                 try revokeSession(sessionID, reason: "refresh_token_reused", at: now, in: db)
                 try database.audit.append(
                     AuditEvent(action: "auth.refresh_token_reused", targetType: "session", targetID: sessionID.description),
                     by: actor.with(principal: principal), at: now, in: db)
                 return .reused
             }
-            guard row["revoked_at"] as Date? == nil, (row["expires_at"] as Date) > now, user.status == "active" else {
+            guard row.optionalTimestamp("revoked_at") == nil, row.timestamp("expires_at") > now, user.status == "active" else {
                 throw IdentityError.invalidRefreshToken
             }
-            try db.execute(sql: "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", arguments: [now, hash])
+            try db.execute("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", [now, hash])
             return .rotated(user, sessionID, try insertRefreshToken(session: sessionID, at: now, in: db))
         }
         switch outcome {
@@ -67,11 +67,18 @@ extension IdentityService {
         let newHash = try await hasher.hash(new)
         let now = clock.now()
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [newHash, now, principal.userID])
-            try db.execute(
-                sql: "UPDATE sessions SET revoked_at = ?, revoked_reason = 'password_changed' WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ?",
-                arguments: [now, principal.userID, principal.sessionID])
+            try db.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", [newHash, now, principal.userID])
+            // Every other session: all of them when the caller has none (`id IS NOT NULL`, as before). Two statements
+            // rather than `id IS NOT ?`, which PostgreSQL does not accept.
+            if let current = principal.sessionID {
+                try db.execute(
+                    "UPDATE sessions SET revoked_at = ?, revoked_reason = 'password_changed' WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
+                    [now, principal.userID, current])
+            } else {
+                try db.execute(
+                    "UPDATE sessions SET revoked_at = ?, revoked_reason = 'password_changed' WHERE user_id = ? AND revoked_at IS NULL",
+                    [now, principal.userID])
+            }
             try database.audit.append(
                 AuditEvent(action: "auth.password_changed", targetType: "user", targetID: principal.userID.description),
                 by: actor, at: now, in: db)
@@ -82,7 +89,7 @@ extension IdentityService {
     /// Re-authenticates a logged-in user before a sensitive action (revealing a card number).
     /// - Throws: ``IdentityError`` `current_password_incorrect`.
     public func confirmPassword(_ principal: Principal, password: String) async throws {
-        let record = try await database.writer.read { db in try UserRecord.fetchOne(db, key: principal.userID) }
+        let record = try await database.read { db in try UserRecord.find(principal.userID, in: db) }
         guard let record, await hasher.verify(password, against: record.passwordHash) else {
             throw IdentityError(.currentPasswordIncorrect, "The password is incorrect.")
         }
@@ -90,24 +97,22 @@ extension IdentityService {
 
     // MARK: - Internals
 
-    func startSession(for userID: UserID, at now: Date, in db: Database) throws -> (SessionID, String) {
+    func startSession(for userID: UserID, at now: Date, in db: any SQLDatabase) throws -> (SessionID, String) {
         let sessionID: SessionID = ids.next()
-        try db.execute(sql: "INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)", arguments: [sessionID, userID, now])
+        try db.execute("INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)", [sessionID, userID, now])
         return (sessionID, try insertRefreshToken(session: sessionID, at: now, in: db))
     }
 
-    private func insertRefreshToken(session: SessionID, at now: Date, in db: Database) throws -> String {
+    private func insertRefreshToken(session: SessionID, at now: Date, in db: any SQLDatabase) throws -> String {
         let token = SecureRandom.token()
         try db.execute(
-            sql: "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            arguments: [tokenHash.hexHash(token), session, now, now.addingTimeInterval(Self.refreshTokenLifetime)])
+            "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            [tokenHash.hexHash(token), session, now, now.addingTimeInterval(Self.refreshTokenLifetime)])
         return token
     }
 
-    private func revokeSession(_ sessionID: SessionID, reason: String, at now: Date, in db: Database) throws {
-        try db.execute(
-            sql: "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
-            arguments: [now, reason, sessionID])
+    private func revokeSession(_ sessionID: SessionID, reason: String, at now: Date, in db: any SQLDatabase) throws {
+        try db.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL", [now, reason, sessionID])
     }
 
     func session(user: User, sessionID: SessionID, refreshToken: String) async throws -> AuthSession {

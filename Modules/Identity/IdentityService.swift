@@ -1,6 +1,5 @@
 public import BankCore
 public import Foundation
-import GRDB
 public import Sodium
 public import Storage
 import Synchronization
@@ -8,8 +7,8 @@ import Synchronization
 /// Users, logins and sessions: signup, login with lockout, rotating refresh tokens, logout, password
 /// change, profile, and the authentication of access tokens.
 ///
-/// Password hashing runs on the hasher's own serial queue and database work on GRDB's queues, so no
-/// call blocks Swift's cooperative pool.
+/// Password hashing runs on the hasher's own serial queue and database work on the database's own
+/// threads (GRDB's queues on SQLite), so no call blocks Swift's cooperative pool.
 public struct IdentityService: Sendable {
     /// How many failed logins in a row lock a user, for how long, and the ceiling of the doubling.
     ///
@@ -90,17 +89,18 @@ public struct IdentityService: Sendable {
             return Principal(userID: token.userID, role: role, sessionID: token.sessionID)
         }
         let generation = sessions.generation
-        // Extract Sendable values inside the closure: a non-Sendable result would select GRDB's blocking overload.
-        let role: Role? = try await database.writer.read { db in
+        // Extract Sendable values inside the closure: the result crosses back from the database's thread.
+        let role: Role? = try await database.read { db in
+            // A session is live while `revoked_at` is NULL: tested on the value read, not with an `IS NULL`
+            // column, whose type (integer or boolean) depends on the engine.
             guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT u.role, u.status, s.revoked_at IS NULL AS live FROM sessions s JOIN users u ON u.id = s.user_id
-                            WHERE s.id = ? AND u.id = ?
-                            """),
-                    arguments: [token.sessionID, token.userID]),
-                row["status"] as String == "active", row["live"] as Bool
+                let row = try db.row(
+                    """
+                    SELECT u.role, u.status, s.revoked_at FROM sessions s JOIN users u ON u.id = s.user_id
+                    WHERE s.id = ? AND u.id = ?
+                    """,
+                    [token.sessionID, token.userID]),
+                row["status"] as String == "active", row.value(named: "revoked_at").isNull
             else { return nil }
             return Role(rawValue: row["role"])
         }
@@ -111,7 +111,7 @@ public struct IdentityService: Sendable {
 
     /// The user with `id`. - Throws: ``IdentityError`` `user_not_found`.
     public func user(_ id: UserID) async throws -> User {
-        guard let record = try await database.writer.read({ db in try UserRecord.fetchOne(db, key: id) }) else {
+        guard let record = try await database.read({ db in try UserRecord.find(id, in: db) }) else {
             throw IdentityError(.userNotFound, "No user with id \(id).")
         }
         return record.user
@@ -120,19 +120,19 @@ public struct IdentityService: Sendable {
     /// The user with `email` (any case), or `nil`.
     public func user(email: String) async throws -> User? {
         let normalized = Self.normalize(email: email)
-        return try await database.writer.read { db in
-            try UserRecord.filter(Column("email") == normalized).fetchOne(db)?.user
+        return try await database.read { db in
+            try UserRecord.find(email: normalized, in: db)?.user
         }
     }
 
     /// Users, newest first.
     public func users(page: PageRequest) async throws -> Page<User> {
-        try await database.writer.read { db in
+        try await database.read { db in
             var sql = "SELECT rowid AS position, * FROM users"
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let cursor = page.cursor { sql += " WHERE rowid < ?"; arguments += [cursor.position] }
-            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY rowid DESC LIMIT ?", arguments: arguments + [page.limit + 1])
-            return try Page.from(rows: rows, limit: page.limit, position: { $0["position"] }) { try UserRecord(row: $0).user }
+            let rows = try db.rows(sql + " ORDER BY rowid DESC LIMIT ?", arguments + [page.limit + 1])
+            return Page.from(rows: rows, limit: page.limit, position: { $0["position"] }) { UserRecord(row: $0).user }
         }
     }
 
@@ -169,15 +169,14 @@ extension IdentityService {
     /// Counts of users by role, and of users locked out now.
     public func stats() async throws -> UserStats {
         let now = clock.now()
-        return try await database.writer.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS users, COUNT(CASE WHEN role = 'member' THEN 1 END) AS members,
-                           COUNT(CASE WHEN role = 'employee' THEN 1 END) AS employees, COUNT(CASE WHEN role = 'admin' THEN 1 END) AS admins,
-                           COUNT(CASE WHEN locked_until > ? THEN 1 END) AS locked
-                    FROM users
-                    """, arguments: [now])!
+        return try await database.read { db in
+            let row = try db.row(
+                """
+                SELECT COUNT(*) AS users, COUNT(CASE WHEN role = 'member' THEN 1 END) AS members,
+                       COUNT(CASE WHEN role = 'employee' THEN 1 END) AS employees, COUNT(CASE WHEN role = 'admin' THEN 1 END) AS admins,
+                       COUNT(CASE WHEN locked_until > ? THEN 1 END) AS locked
+                FROM users
+                """, [now])!
             return UserStats(users: row["users"], members: row["members"], employees: row["employees"], admins: row["admins"], lockedUsers: row["locked"])
         }
     }

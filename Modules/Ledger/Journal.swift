@@ -1,7 +1,6 @@
 package import BankCore
 package import Foundation
-package import GRDB
-import Storage
+package import Storage
 
 /// One leg of a journal entry: a signed amount on one account, with the member-facing transaction it shows as.
 package struct Leg: Sendable {
@@ -48,13 +47,13 @@ package struct Journal: Sendable {
     let ids: IDSource
 
     /// The account with `id`, including system accounts.
-    func record(_ id: AccountID, in db: Database) throws -> AccountRecord? {
+    func record(_ id: AccountID, in db: any SQLDatabase) throws -> AccountRecord? {
         // The hottest query of the ledger: a cached statement, decoded by hand (see AccountRecord.init(row:)).
-        try AccountRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [id])
+        try db.row("SELECT \(AccountRecord.columns) FROM accounts WHERE id = ?", [id]).map(AccountRecord.init(row:))
     }
 
     /// The member account with `id` visible in `scope`. - Throws: `account_not_found`.
-    package func account(_ id: AccountID, in scope: OwnerScope, db: Database) throws -> Account {
+    package func account(_ id: AccountID, in scope: OwnerScope, db: any SQLDatabase) throws -> Account {
         guard let record = try record(id, in: db), let account = record.account, scope.allows(account.ownerID) else {
             throw LedgerError.accountNotFound(id)
         }
@@ -62,11 +61,25 @@ package struct Journal: Sendable {
     }
 
     /// The open member account with `number`. - Throws: `account_not_found`.
-    package func account(number: String, db: Database) throws -> Account {
-        guard let record = try AccountRecord.filter(Column("number") == number).fetchOne(db), let account = record.account else {
+    package func account(number: String, db: any SQLDatabase) throws -> Account {
+        guard let record = try db.row("SELECT \(AccountRecord.columns) FROM accounts WHERE number = ?", [number]).map(AccountRecord.init(row:)),
+            let account = record.account
+        else {
             throw LedgerError.accountNotFound(number: number)
         }
         return account
+    }
+
+    /// Locks the rows of `ids` until the transaction ends, in id order, on PostgreSQL, where write
+    /// transactions run concurrently: a use case locks the accounts it will move money on before it reads
+    /// them, so its decisions (decline or post) see the latest committed balances, and two use cases on the
+    /// same accounts never wait on each other in a cycle. Nothing on SQLite, whose one writer serialises them.
+    package func lock(_ ids: [AccountID], in db: any SQLDatabase) throws {
+        guard db.dialect == .postgres, !ids.isEmpty else { return }
+        let sorted = Set(ids).sorted { $0.description < $1.description }
+        let placeholders = Array(repeating: "?", count: sorted.count).joined(separator: ", ")
+        try db.execute(
+            "SELECT id FROM accounts WHERE id IN (\(placeholders)) ORDER BY id" + db.dialect.forUpdate, SQLArguments(sorted.map(\.sqlValue)))
     }
 
     /// Throws unless `account` can move money.
@@ -80,7 +93,7 @@ package struct Journal: Sendable {
 
     /// Posts a balanced entry: updates each account's cached balance and writes one posting per leg
     /// and one transaction per member leg. - Throws: `amount_overflow`; `insufficient_funds` if a member balance would go negative.
-    package func post(_ legs: [Leg], at date: Date, in db: Database) throws -> [Transaction] {
+    package func post(_ legs: [Leg], at date: Date, in db: any SQLDatabase) throws -> [Transaction] {
         var batch = JournalBatch(self, in: db)
         let transactions = try batch.post(legs, at: date)
         try batch.finish()
@@ -89,7 +102,7 @@ package struct Journal: Sendable {
 
     /// Stores a declined debit (no postings, no balance change) with its reason code, and returns its id.
     package func recordDecline(
-        _ account: Account, amount: Money, details: TransactionDetails, reason: String, at date: Date, in db: Database
+        _ account: Account, amount: Money, details: TransactionDetails, reason: String, at date: Date, in db: any SQLDatabase
     ) throws -> TransactionID {
         try insertTransaction(
             account: account.id, type: .debit, status: .declined, amount: amount, balanceAfter: nil, details: details,
@@ -99,7 +112,7 @@ package struct Journal: Sendable {
 
     /// Stores a declined debit (no postings, no balance change) and returns the error that reports it.
     package func decline(
-        _ account: Account, amount: Money, details: TransactionDetails, reason: LedgerError.Code, at date: Date, in db: Database
+        _ account: Account, amount: Money, details: TransactionDetails, reason: LedgerError.Code, at date: Date, in db: any SQLDatabase
     ) throws -> LedgerError {
         let transactionID = try recordDecline(account, amount: amount, details: details, reason: reason.value, at: date, in: db)
         let detail =
@@ -110,17 +123,17 @@ package struct Journal: Sendable {
     }
 
     /// Why a debit of `amount` from `account` must be declined, if it must.
-    package func declineReason(for account: Account, amount: Money, at date: Date, in db: Database) throws -> LedgerError.Code? {
+    package func declineReason(for account: Account, amount: Money, at date: Date, in db: any SQLDatabase) throws -> LedgerError.Code? {
         if amount > account.available { return .insufficientFunds }
         if let limit = account.dailyDebitLimit {
             let dayStart = Calendar.utcGregorian.startOfDay(for: date)
             let spent =
-                try Int64.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COALESCE(SUM(amount_cents), 0) FROM transactions
-                        WHERE account_id = ? AND type = 'debit' AND status = 'posted' AND created_at >= ?
-                        """, arguments: [account.id, dayStart]) ?? 0
+                try db.value(
+                    Int64.self,
+                    """
+                    SELECT COALESCE(SUM(amount_cents), 0) FROM transactions
+                    WHERE account_id = ? AND type = 'debit' AND status = 'posted' AND created_at >= ?
+                    """, [account.id, dayStart]) ?? 0
             if spent + amount.cents > limit.cents { return .dailyLimitExceeded }
         }
         return nil
@@ -128,7 +141,7 @@ package struct Journal: Sendable {
 
     func insertTransaction(
         account: AccountID, type: TransactionType, status: TransactionStatus, amount: Money, balanceAfter: Money?,
-        details: TransactionDetails, declineReason: String?, at date: Date, timestamp: String? = nil, in db: Database
+        details: TransactionDetails, declineReason: String?, at date: Date, timestamp: String? = nil, in db: any SQLDatabase
     ) throws -> TransactionRecord {
         let record = TransactionRecord(
             seq: nil, id: ids.next(), accountId: account, type: type, kind: details.kind, status: status, amountCents: amount.cents,
@@ -136,17 +149,17 @@ package struct Journal: Sendable {
             cardId: details.cardID, transferId: details.transferID, counterpartyAccountNumber: details.counterpartyAccountNumber,
             declineReason: declineReason, createdAt: date, reversesTransactionId: details.reverses)
         // An explicit cached INSERT: Codable encoding of the record was the largest cost of a posting.
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO transactions (id, account_id, type, kind, status, amount_cents, balance_after_cents, description, category, card_id,
-                    transfer_id, counterparty_account_number, decline_reason, created_at, reverses_transaction_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            record.id, record.accountId, record.type.rawValue, record.kind.rawValue, record.status.rawValue, record.amountCents,
-            record.balanceAfterCents, record.description, record.category, record.cardId, record.transferId, record.counterpartyAccountNumber,
-            record.declineReason, timestamp ?? date.databaseText, record.reversesTransactionId,
-        ])
+        try db.execute(
+            """
+            INSERT INTO transactions (id, account_id, type, kind, status, amount_cents, balance_after_cents, description, category, card_id,
+                transfer_id, counterparty_account_number, decline_reason, created_at, reverses_transaction_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                record.id, record.accountId, record.type.rawValue, record.kind.rawValue, record.status.rawValue, record.amountCents,
+                record.balanceAfterCents, record.description, record.category, record.cardId, record.transferId, record.counterpartyAccountNumber,
+                record.declineReason, timestamp ?? date.databaseText, record.reversesTransactionId,
+            ])
         return record
     }
 

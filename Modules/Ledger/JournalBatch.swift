@@ -1,7 +1,6 @@
 import BankCore
 package import Foundation
-package import GRDB
-import Storage
+package import Storage
 
 /// Journal entries posted one after another inside one write transaction. Each account's balance is
 /// read once, kept here as entries apply, and written back once by ``finish()``: one entry for a use
@@ -17,10 +16,10 @@ package struct JournalBatch {
     }
 
     private let journal: Journal
-    private let db: Database
+    private let db: any SQLDatabase
     private var balances: [AccountID: Balance] = [:]
 
-    package init(_ journal: Journal, in db: Database) {
+    package init(_ journal: Journal, in db: any SQLDatabase) {
         self.journal = journal
         self.db = db
     }
@@ -31,6 +30,7 @@ package struct JournalBatch {
         var total = Money.zero
         for leg in legs { total = try journal.checkedSum(total, leg.amount) }
         precondition(total == .zero && legs.count >= 2, "a journal entry must balance")
+        try journal.lock(legs.map(\.accountID).filter { balances[$0] == nil }, in: db)
         let entryID = journal.ids.uuid().lowercasedText
         let timestamp = date.databaseText
         var transactions: [Transaction] = []
@@ -54,18 +54,17 @@ package struct JournalBatch {
                 transactionID = record.id
                 transactions.append(record.transaction)
             }
-            try db.cachedStatement(
-                sql: "INSERT INTO postings (entry_id, account_id, transaction_id, amount_cents, created_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [entryID, leg.accountID, transactionID, leg.amount, timestamp])
+            try db.execute(
+                "INSERT INTO postings (entry_id, account_id, transaction_id, amount_cents, created_at) VALUES (?, ?, ?, ?, ?)",
+                [entryID, leg.accountID, transactionID, leg.amount, timestamp])
         }
         return transactions
     }
 
     /// Writes every changed balance back to its account row.
     package func finish() throws {
-        let update = try db.cachedStatement(sql: "UPDATE accounts SET balance_cents = ? WHERE id = ?")
         for (id, balance) in balances where balance.changed {
-            try update.execute(arguments: [balance.amount, id])
+            try db.execute("UPDATE accounts SET balance_cents = ? WHERE id = ?", [balance.amount, id])
         }
     }
 

@@ -1,12 +1,11 @@
 public import BankCore
 import Foundation
-import GRDB
 import Storage
 
 extension LedgerService {
     /// An account's transactions, newest first, filtered. - Throws: `account_not_found`.
     public func transactions(of id: AccountID, in scope: OwnerScope, filter: TransactionFilter, page: PageRequest) async throws -> Page<Transaction> {
-        try await database.writer.read { db in
+        try await database.read { db in
             _ = try journal.account(id, in: scope, db: db)
             var filter = filter
             filter.accountID = id
@@ -16,13 +15,13 @@ extension LedgerService {
 
     /// Transactions across all accounts, newest first (the admin's view).
     public func allTransactions(filter: TransactionFilter, page: PageRequest) async throws -> Page<Transaction> {
-        try await database.writer.read { db in try Self.transactions(filter: filter, page: page, in: db) }
+        try await database.read { db in try Self.transactions(filter: filter, page: page, in: db) }
     }
 
     /// One transaction of an account visible in `scope`. - Throws: `account_not_found`, `transaction_not_found`.
     public func transaction(_ transactionID: TransactionID, of accountID: AccountID?, in scope: OwnerScope) async throws -> Transaction {
-        try await database.writer.read { db in
-            guard let record = try TransactionRecord.filter(Column("id") == transactionID).fetchOne(db),
+        try await database.read { db in
+            guard let record = try TransactionRecord.find(transactionID, in: db),
                 accountID == nil || record.accountId == accountID,
                 let account = try journal.record(record.accountId, in: db), scope.allows(account.ownerId)
             else { throw LedgerError(.transactionNotFound, "No transaction \(transactionID).") }
@@ -30,9 +29,9 @@ extension LedgerService {
         }
     }
 
-    static func transactions(filter: TransactionFilter, page: PageRequest, in db: Database) throws -> Page<Transaction> {
+    static func transactions(filter: TransactionFilter, page: PageRequest, in db: any SQLDatabase) throws -> Page<Transaction> {
         var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let account = filter.accountID { conditions.append("account_id = ?"); arguments += [account] }
         if let status = filter.status { conditions.append("status = ?"); arguments += [status.rawValue] }
         if let type = filter.type { conditions.append("type = ?"); arguments += [type.rawValue] }
@@ -42,13 +41,14 @@ extension LedgerService {
         if let min = filter.minAmount { conditions.append("amount_cents >= ?"); arguments += [min] }
         if let max = filter.maxAmount { conditions.append("amount_cents <= ?"); arguments += [max] }
         if let text = filter.text, !text.isEmpty {
-            conditions.append("description LIKE ? ESCAPE '\\'")
+            conditions.append("description \(db.dialect.caseInsensitiveLike) ? ESCAPE '\\'")
             arguments += [likePattern(containing: text)]
         }
         if let cursor = page.cursor { conditions.append("seq < ?"); arguments += [cursor.position] }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let records = try TransactionRecord.fetchAll(
-            db, sql: "SELECT * FROM transactions \(whereClause) ORDER BY seq DESC LIMIT ?", arguments: arguments + [page.limit + 1])
+        let records = try db.rows(
+            "SELECT \(TransactionRecord.columns) FROM transactions \(whereClause) ORDER BY seq DESC LIMIT ?", arguments + [page.limit + 1]
+        ).map(TransactionRecord.init(row:))
         return Page.from(rows: records, limit: page.limit, position: { $0.seq! }) { $0.transaction }
     }
 }

@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-import GRDB
 import Storage
 
 /// The ledger's invariants, checked from the stored rows.
@@ -28,19 +27,19 @@ extension LedgerService {
     /// Checks every ledger invariant: postings sum to zero (overall and per entry), cached balance =
     /// computed balance for every account, and no member balance is negative.
     public func verifyIntegrity() async throws -> LedgerIntegrity {
-        try await database.writer.read { db in
-            let sum = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings") ?? 0
-            let unbalanced = try String.fetchAll(
-                db, sql: "SELECT entry_id FROM postings GROUP BY entry_id HAVING SUM(amount_cents) <> 0 LIMIT 100")
-            let mismatched = try AccountID.fetchAll(
-                db,
-                sql: """
-                    SELECT a.id FROM accounts a
-                    LEFT JOIN (SELECT account_id, SUM(amount_cents) AS total FROM postings GROUP BY account_id) p ON p.account_id = a.id
-                    WHERE a.balance_cents <> COALESCE(p.total, 0)
-                    """)
-            let negative = try AccountID.fetchAll(db, sql: "SELECT id FROM accounts WHERE system_code IS NULL AND balance_cents < 0")
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0
+        try await database.read { db in
+            let sum = try db.value(Int64.self, "SELECT COALESCE(SUM(amount_cents), 0) FROM postings") ?? 0
+            let unbalanced = try db.values(
+                String.self, "SELECT entry_id FROM postings GROUP BY entry_id HAVING SUM(amount_cents) <> 0 LIMIT 100")
+            let mismatched = try db.values(
+                AccountID.self,
+                """
+                SELECT a.id FROM accounts a
+                LEFT JOIN (SELECT account_id, SUM(amount_cents) AS total FROM postings GROUP BY account_id) p ON p.account_id = a.id
+                WHERE a.balance_cents <> COALESCE(p.total, 0)
+                """)
+            let negative = try db.values(AccountID.self, "SELECT id FROM accounts WHERE system_code IS NULL AND balance_cents < 0")
+            let count = try db.value(Int.self, "SELECT COUNT(*) FROM accounts") ?? 0
             return LedgerIntegrity(
                 postingsSum: Money(cents: sum), unbalancedEntries: unbalanced, mismatchedAccounts: mismatched,
                 negativeAccounts: negative, accountsChecked: count)
@@ -64,17 +63,15 @@ extension LedgerService {
     /// Counts and sums across member accounts, with "today" in UTC.
     public func stats() async throws -> LedgerStats {
         let dayStart = Calendar.utcGregorian.startOfDay(for: clock.now())
-        return try await database.writer.read { db in
-            let accounts = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS count, COUNT(CASE WHEN status = 'open' THEN 1 END) AS open, COALESCE(SUM(balance_cents), 0) AS held
-                    FROM accounts WHERE system_code IS NULL
-                    """)!
-            let today = try Row.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) AS count, COALESCE(SUM(amount_cents), 0) AS volume FROM transactions WHERE status = 'posted' AND created_at >= ?",
-                arguments: [dayStart])!
+        return try await database.read { db in
+            let accounts = try db.row(
+                """
+                SELECT COUNT(*) AS count, COUNT(CASE WHEN status = 'open' THEN 1 END) AS open, COALESCE(SUM(balance_cents), 0) AS held
+                FROM accounts WHERE system_code IS NULL
+                """)!
+            let today = try db.row(
+                "SELECT COUNT(*) AS count, COALESCE(SUM(amount_cents), 0) AS volume FROM transactions WHERE status = 'posted' AND created_at >= ?",
+                [dayStart])!
             return LedgerStats(
                 accounts: accounts["count"], openAccounts: accounts["open"], moneyHeld: Money(cents: accounts["held"]),
                 transactionsToday: today["count"], volumeToday: Money(cents: today["volume"]))

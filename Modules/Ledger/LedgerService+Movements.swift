@@ -1,6 +1,5 @@
 public import BankCore
 package import Foundation
-import GRDB
 public import Storage
 
 /// A deposit or withdrawal as a member asks for it.
@@ -48,6 +47,7 @@ extension LedgerService {
         try request.validate()
         let now = clock.now()
         return try await database.write { db in
+            try journal.lock([id, SystemAccount.cash.id], in: db)
             let account = try journal.account(id, in: scope, db: db)
             try journal.requireOpen(account)
             let details = TransactionDetails(kind: .deposit, description: request.description ?? "Deposit", category: request.category)
@@ -82,6 +82,7 @@ extension LedgerService {
         at now: Date, hook: TransactionHook<Transaction>?
     ) async throws -> Transaction {
         let outcome: Result<Transaction, LedgerError> = try await database.write { db in
+            try journal.lock([id, counterparty.id], in: db)
             let account = try journal.account(id, in: scope, db: db)
             try journal.requireOpen(account)
             if let reason = try journal.declineReason(for: account, amount: amount, at: now, in: db) {

@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-import GRDB
 import Sodium
 public import Storage
 
@@ -34,12 +33,12 @@ public struct LedgerService: Sendable {
         let now = clock.now()
         return try await database.write { db in
             var number = Self.newAccountNumber()
-            while try AccountRecord.filter(Column("number") == number).fetchCount(db) > 0 { number = Self.newAccountNumber() }
+            while try db.value(Int.self, "SELECT COUNT(*) FROM accounts WHERE number = ?", [number]) ?? 0 > 0 { number = Self.newAccountNumber() }
             let record = AccountRecord(
                 id: journal.ids.next(), number: number, systemCode: nil, ownerId: owner, accountType: type.rawValue,
                 nickname: nickname?.trimmingCharacters(in: .whitespaces), status: .open, balanceCents: 0, dailyDebitLimitCents: nil,
                 createdAt: now, closedAt: nil)
-            try record.insert(db)
+            try record.insert(in: db)
             try database.audit.append(
                 AuditEvent(action: "account.opened", targetType: "account", targetID: record.id.description,
                            details: ["type": type.rawValue, "owner_id": owner.description]),
@@ -51,31 +50,31 @@ public struct LedgerService: Sendable {
 
     /// The account with `id` visible in `scope`. - Throws: `account_not_found`.
     public func account(_ id: AccountID, in scope: OwnerScope) async throws -> Account {
-        try await database.writer.read { db in try journal.account(id, in: scope, db: db) }
+        try await database.read { db in try journal.account(id, in: scope, db: db) }
     }
 
     /// The accounts of `owner`, oldest first.
     public func accounts(ownedBy owner: UserID) async throws -> [Account] {
-        try await database.writer.read { db in
-            try AccountRecord.filter(Column("owner_id") == owner).order(Column("created_at"), Column("rowid")).fetchAll(db)
-                .compactMap(\.account)
+        try await database.read { db in
+            try db.rows("SELECT \(AccountRecord.columns) FROM accounts WHERE owner_id = ? ORDER BY created_at, rowid", [owner])
+                .compactMap { AccountRecord(row: $0).account }
         }
     }
 
     /// Member accounts, newest first (the admin's view).
     public func allAccounts(page: PageRequest) async throws -> Page<Account> {
-        try await database.writer.read { db in
+        try await database.read { db in
             var sql = "SELECT rowid AS position, * FROM accounts WHERE system_code IS NULL"
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let cursor = page.cursor { sql += " AND rowid < ?"; arguments += [cursor.position] }
-            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY rowid DESC LIMIT ?", arguments: arguments + [page.limit + 1])
-            return try Page.from(rows: rows, limit: page.limit, position: { $0["position"] }) { try AccountRecord(row: $0).account! }
+            let rows = try db.rows(sql + " ORDER BY rowid DESC LIMIT ?", arguments + [page.limit + 1])
+            return Page.from(rows: rows, limit: page.limit, position: { $0["position"] }) { AccountRecord(row: $0).account! }
         }
     }
 
     /// Finds an open account by number, for confirming a transfer target. - Throws: `account_not_found`.
     public func lookup(number: String) async throws -> AccountLookup {
-        try await database.writer.read { db in
+        try await database.read { db in
             let account = try journal.account(number: number, db: db)
             guard account.status == .open else { throw LedgerError.accountNotFound(number: number) }
             return AccountLookup(id: account.id, number: account.number, type: account.type, ownerID: account.ownerID)
@@ -84,10 +83,10 @@ public struct LedgerService: Sendable {
 
     /// The cached balance beside the balance re-derived from the account's postings.
     public func balance(_ id: AccountID, in scope: OwnerScope) async throws -> BalanceReport {
-        try await database.writer.read { db in
+        try await database.read { db in
             let account = try journal.account(id, in: scope, db: db)
             let computed =
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ?"), arguments: [id]) ?? 0
+                try db.value(Int64.self, "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ?", [id]) ?? 0
             return BalanceReport(accountID: id, balance: account.balance, available: account.available, computedBalance: Money(cents: computed))
         }
     }

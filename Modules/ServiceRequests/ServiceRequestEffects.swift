@@ -1,6 +1,6 @@
 public import BankCore
 public import Foundation
-public import GRDB
+public import Storage
 
 /// What the service-request workflow needs from the rest of the bank, declared here and supplied by
 /// the composition root (which passes the Cards, Identity and Ledger implementations), so that this
@@ -11,9 +11,9 @@ public import GRDB
 public protocol ServiceRequestEffects: Sendable {
     /// Checks, when a member files a request, that what it names is theirs and can be acted on.
     /// - Throws: a domain error (`card_not_found`, `transaction_not_disputable`, …) that refuses the filing.
-    func check(_ details: ServiceRequestDetails, member: UserID, in db: Database) throws
+    func check(_ details: ServiceRequestDetails, member: UserID, in db: any SQLDatabase) throws
 
     /// Applies an approved request's effect and returns what it produced (`new_card_id`, …).
     /// - Throws: a domain error when the effect cannot apply (closing a non-empty account); the request then stays pending.
-    func apply(_ details: ServiceRequestDetails, member: UserID, actor: Actor, at date: Date, in db: Database) throws -> [String: String]
+    func apply(_ details: ServiceRequestDetails, member: UserID, actor: Actor, at date: Date, in db: any SQLDatabase) throws -> [String: String]
 }

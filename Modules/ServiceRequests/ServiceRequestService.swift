@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-import GRDB
 public import Storage
 
 /// Members file service requests; employees work the queue. Approval applies the request's effect
@@ -45,28 +44,28 @@ public struct ServiceRequestService: Sendable {
 
     /// One request visible in `scope` (a member sees their own). - Throws: `service_request_not_found`.
     public func request(_ id: ServiceRequestID, in scope: OwnerScope) async throws -> ServiceRequest {
-        try await database.writer.read { db in try Self.record(id, in: scope, db: db).request() }
+        try await database.read { db in try Self.record(id, in: scope, db: db).request() }
     }
 
     /// Requests newest first: a member's own (`.owner`) or everyone's (`.any`), optionally of one status.
     public func requests(in scope: OwnerScope, status: ServiceRequestStatus? = nil, page: PageRequest) async throws -> Page<ServiceRequest> {
-        try await database.writer.read { db in
+        try await database.read { db in
             var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if case .owner(let member) = scope { conditions.append("member_id = ?"); arguments += [member] }
-            if let status { conditions.append("status = ?"); arguments += [status.rawValue] }
+            if let status { conditions.append("status = ?"); arguments += [status] }
             if let cursor = page.cursor { conditions.append("seq < ?"); arguments += [cursor.position] }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let records = try ServiceRequestRecord.fetchAll(
-                db, sql: "SELECT * FROM service_requests \(whereClause) ORDER BY seq DESC LIMIT ?", arguments: arguments + [page.limit + 1])
+            let records = try db.rows("SELECT * FROM service_requests \(whereClause) ORDER BY seq DESC LIMIT ?", arguments + [page.limit + 1])
+                .map(ServiceRequestRecord.init(row:))
             return try Page.from(rows: records, limit: page.limit, position: { $0.seq! }) { try $0.request() }
         }
     }
 
     /// How many requests wait in the queue.
     public func pendingCount() async throws -> Int {
-        try await database.writer.read { db in
-            try ServiceRequestRecord.filter(Column("status") == ServiceRequestStatus.pending.rawValue).fetchCount(db)
+        try await database.read { db in
+            try db.value(Int.self, "SELECT COUNT(*) FROM service_requests WHERE status = ?", [ServiceRequestStatus.pending]) ?? 0
         }
     }
 
@@ -110,26 +109,27 @@ public struct ServiceRequestService: Sendable {
         let now = clock.now()
         return try await database.write { db in
             try db.execute(
-                sql: "UPDATE service_requests SET result_viewed_at = ? WHERE id = ? AND member_id = ? AND status = 'completed' AND result_viewed_at IS NULL",
-                arguments: [now, id, member])
-            return db.changesCount == 1
+                "UPDATE service_requests SET result_viewed_at = ? WHERE id = ? AND member_id = ? AND status = 'completed' AND result_viewed_at IS NULL",
+                [now, id, member])
+            return db.changedRowCount == 1
         }
     }
 
     private func transition(
         _ id: ServiceRequestID, in scope: OwnerScope, to status: ServiceRequestStatus, action: String, actor: Actor,
-        _ change: @escaping @Sendable (inout ServiceRequestRecord, Database) throws -> Void
+        _ change: @escaping @Sendable (inout ServiceRequestRecord, any SQLDatabase) throws -> Void
     ) async throws -> ServiceRequest {
         let now = clock.now()
         return try await database.write { db in
-            var record = try Self.record(id, in: scope, db: db)
+            // Locked until commit (PostgreSQL), so concurrent decisions of one request serialise on its row.
+            var record = try Self.record(id, in: scope, db: db, forUpdate: true)
             guard record.status == .pending else {
                 throw ServiceRequestError(.invalidTransition, "The request is \(record.status.rawValue); only a pending request can become \(status.rawValue).")
             }
             try change(&record, db)
             record.status = status
             record.updatedAt = now
-            try record.update(db)
+            guard try record.update(db) else { throw ServiceRequestError(.requestNotFound, "No service request \(id).") }
             var details = ["to": status.rawValue]
             if let reason = record.rejectionReason { details["reason"] = reason }
             try database.audit.append(
@@ -138,8 +138,10 @@ public struct ServiceRequestService: Sendable {
         }
     }
 
-    static func record(_ id: ServiceRequestID, in scope: OwnerScope, db: Database) throws -> ServiceRequestRecord {
-        guard let record = try ServiceRequestRecord.filter(Column("id") == id).fetchOne(db), scope.allows(record.memberId) else {
+    /// The request `id` if `scope` sees it; `forUpdate` locks its row for the rest of a write transaction (PostgreSQL).
+    static func record(_ id: ServiceRequestID, in scope: OwnerScope, db: any SQLDatabase, forUpdate: Bool = false) throws -> ServiceRequestRecord {
+        let sql = "SELECT * FROM service_requests WHERE id = ? LIMIT 1" + (forUpdate ? db.dialect.forUpdate : "")
+        guard let record = try db.row(sql, [id]).map(ServiceRequestRecord.init(row:)), scope.allows(record.memberId) else {
             throw ServiceRequestError(.requestNotFound, "No service request \(id).")
         }
         return record

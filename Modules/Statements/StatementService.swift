@@ -1,6 +1,5 @@
 public import BankCore
 import Foundation
-import GRDB
 public import Ledger
 public import Storage
 
@@ -31,7 +30,7 @@ public struct StatementService: Sendable {
     /// - Throws: `account_not_found`.
     public func header(for accountID: AccountID, period: StatementPeriod, in scope: OwnerScope) async throws -> StatementHeader {
         let journal = ledger.journal
-        return try await database.writer.read { db in
+        return try await database.read { db in
             let account = try journal.account(accountID, in: scope, db: db)
             let positions = try journal.positions(of: accountID, from: period.start, until: period.end, in: db)
             let totals =
@@ -57,7 +56,7 @@ public struct StatementService: Sendable {
         let (start, end) = (header.period.start, header.period.end)
         while true {
             let range = remaining
-            let (page, last) = try await database.writer.read { db in
+            let (page, last) = try await database.read { db in
                 try journal.transactions(of: header.accountID, from: start, until: end, positions: range, limit: pageSize, in: db)
             }
             if !page.isEmpty { try await body(page) }
@@ -71,7 +70,7 @@ public struct StatementService: Sendable {
     public func summary(for accountID: AccountID, year: Int, in scope: OwnerScope) async throws -> YearSummary {
         let january = try StatementPeriod(year: year, month: 1)
         let journal = ledger.journal
-        return try await database.writer.read { db in
+        return try await database.read { db in
             _ = try journal.account(accountID, in: scope, db: db)
             let opening = try journal.balance(of: accountID, before: january.start, in: db)
             var months: [YearSummary.Month] = []

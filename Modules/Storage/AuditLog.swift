@@ -1,6 +1,5 @@
 public import BankCore
 public import Foundation
-public import GRDB
 internal import Sodium
 
 /// The append-only, hash-chained audit log: `hash = BLAKE2b_key(prev_hash ‖ canonical row)`.
@@ -11,6 +10,9 @@ public struct AuditLog: Sendable {
     /// The `prev_hash` of the first row.
     public static let genesisHash = String(repeating: "0", count: 64)
 
+    /// The PostgreSQL advisory lock that orders appends ("AUDIT" in ASCII). SQLite has one writer anyway.
+    static let appendLockKey: Int64 = 0x41_55_44_49_54
+
     private let hasher: KeyedHash
 
     /// Creates the log's hasher; `key` is 16–64 bytes, or empty for an unkeyed chain.
@@ -20,22 +22,26 @@ public struct AuditLog: Sendable {
 
     /// Appends one row for `event` done by `actor` at `at`. Call inside the write transaction of the change.
     @discardableResult
-    public func append(_ event: AuditEvent, by actor: Actor, at date: Date, in db: Database) throws -> AuditEntry {
-        let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")) ?? Self.genesisHash
-        let id = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")) ?? 0) + 1
+    public func append(_ event: AuditEvent, by actor: Actor, at date: Date, in db: any SQLDatabase) throws -> AuditEntry {
+        // On PostgreSQL, transactions of any server append concurrently: each holds this lock from here to its
+        // commit, so the row read next is the chain's true last row (READ COMMITTED reads the latest commit).
+        if db.dialect == .postgres { try db.execute("SELECT pg_advisory_xact_lock(?)", [Self.appendLockKey]) }
+        // The chain's last row gives both the link and the next id: the log is append-only, so ids have no gaps.
+        let last = try db.row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        let previous = last.map { $0["hash"] as String } ?? Self.genesisHash
+        let id = (last.map { $0["id"] as Int64 } ?? 0) + 1
         var entry = AuditEntry(
             id: id, at: Self.timestamp(date), actorID: actor.principal?.userID.description,
             actorRole: actor.principal?.role.rawValue, action: event.action, targetType: event.targetType,
             targetID: event.targetID, ip: actor.ip, userAgent: actor.userAgent, requestID: actor.requestID,
             details: Self.canonicalDetails(event.details), prevHash: previous, hash: "")
         entry.hash = hash(of: entry)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO audit_log (id, at, actor_id, actor_role, action, target_type, target_id, ip, user_agent,
-                    request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
+        try db.execute(
+            """
+            INSERT INTO audit_log (id, at, actor_id, actor_role, action, target_type, target_id, ip, user_agent,
+                request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 entry.id, entry.at, entry.actorID, entry.actorRole, entry.action, entry.targetType, entry.targetID,
                 entry.ip, entry.userAgent, entry.requestID, entry.details, entry.prevHash, entry.hash,
             ])
@@ -43,32 +49,32 @@ public struct AuditLog: Sendable {
     }
 
     /// Walks the whole chain in order; the first row whose link or hash does not match is reported.
-    public func verify(_ db: Database) throws -> AuditVerification {
+    public func verify(_ db: any SQLDatabase) throws -> AuditVerification {
         var previous = Self.genesisHash
         var count = 0
-        let cursor = try AuditEntry.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
-        while let entry = try cursor.next() {
+        var firstBad: Int64?
+        try db.forEachRow("SELECT * FROM audit_log ORDER BY id", []) { row in
+            guard firstBad == nil else { return }
+            let entry = AuditEntry(row: row)
             count += 1
-            if entry.prevHash != previous || entry.hash != hash(of: entry) {
-                return AuditVerification(valid: false, entries: count, firstBadEntry: entry.id)
-            }
+            if entry.prevHash != previous || entry.hash != hash(of: entry) { firstBad = entry.id }
             previous = entry.hash
         }
-        return AuditVerification(valid: true, entries: count, firstBadEntry: nil)
+        return AuditVerification(valid: firstBad == nil, entries: count, firstBadEntry: firstBad)
     }
 
     /// Entries newest first, filtered.
-    public func list(_ db: Database, filter: AuditFilter, page: PageRequest) throws -> Page<AuditEntry> {
+    public func list(_ db: any SQLDatabase, filter: AuditFilter, page: PageRequest) throws -> Page<AuditEntry> {
         var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let actor = filter.actorID { conditions.append("actor_id = ?"); arguments += [actor] }
         if let action = filter.action { conditions.append("action = ?"); arguments += [action] }
         if let from = filter.from { conditions.append("at >= ?"); arguments += [Self.timestamp(from)] }
         if let to = filter.to { conditions.append("at < ?"); arguments += [Self.timestamp(to)] }
         if let cursor = page.cursor { conditions.append("id < ?"); arguments += [cursor.position] }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try AuditEntry.fetchAll(
-            db, sql: "SELECT * FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ?", arguments: arguments + [page.limit + 1])
+        let rows = try db.rows("SELECT * FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ?", arguments + [page.limit + 1])
+            .map(AuditEntry.init(row:))
         return Page.from(rows: rows, limit: page.limit, position: \.id) { $0 }
     }
 
@@ -125,7 +131,7 @@ public struct AuditLog: Sendable {
 }
 
 /// One row of the audit log.
-public struct AuditEntry: Sendable, Hashable, Codable, FetchableRecord {
+public struct AuditEntry: Sendable, Hashable, Codable {
     /// Position in the chain, from 1.
     public var id: Int64
     /// RFC 3339 UTC with milliseconds.
@@ -147,6 +153,24 @@ public struct AuditEntry: Sendable, Hashable, Codable, FetchableRecord {
         case id, at, action, details, hash
         case actorID = "actor_id", actorRole = "actor_role", targetType = "target_type", targetID = "target_id"
         case ip, userAgent = "user_agent", requestID = "request_id", prevHash = "prev_hash"
+    }
+}
+
+extension AuditEntry {
+    init(row: SQLRow) {
+        id = row["id"]
+        at = row["at"]
+        actorID = row["actor_id"]
+        actorRole = row["actor_role"]
+        action = row["action"]
+        targetType = row["target_type"]
+        targetID = row["target_id"]
+        ip = row["ip"]
+        userAgent = row["user_agent"]
+        requestID = row["request_id"]
+        details = row["details"]
+        prevHash = row["prev_hash"]
+        hash = row["hash"]
     }
 }
 

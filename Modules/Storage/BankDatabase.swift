@@ -1,24 +1,28 @@
 import Foundation
 public import GRDB
 
-/// The bank's SQLite database: a WAL-mode `DatabasePool` with `synchronous=FULL`, migrated for the listed modules.
+/// The bank's database: SQLite (a WAL-mode `DatabasePool` with `synchronous=FULL`, the embedded default)
+/// or PostgreSQL, migrated for the listed modules.
 ///
-/// Every use case writes in one transaction through ``writer``, so a money movement, its idempotency
+/// Every use case writes in one transaction through ``write(_:)``, so a money movement, its idempotency
 /// record and its audit row are all there or none is.
 public struct BankDatabase: Sendable {
-    /// The GRDB writer services are built from.
-    public let writer: any DatabaseWriter
     /// The hash-chained audit log inside this database.
     public let audit: AuditLog
     /// Stored responses of idempotent requests.
     public let idempotency: IdempotencyStore
     /// The modules whose tables this database holds, in migration order.
     public let moduleNames: [String]
-    private let groupCommit: GroupCommit
-    /// Checkpoints the WAL beside the writer; `nil` for a writer opened elsewhere.
-    private var checkpointer: WALCheckpointer?
+    /// The engine.
+    public let dialect: SQLDialect
+    private let engine: Engine
 
-    /// Opens (creating if needed) the database file at `path` and migrates it for `modules`.
+    private enum Engine: Sendable {
+        case sqlite(any DatabaseWriter, GroupCommit, WALCheckpointer?)
+        case postgres(PostgresEngine)
+    }
+
+    /// Opens (creating if needed) the SQLite database file at `path` and migrates it for `modules`.
     ///
     /// - Parameters:
     ///   - path: the SQLite file; its directory must exist.
@@ -37,64 +41,121 @@ public struct BankDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
         }
-        try self.init(writer: pool, modules: modules, auditKey: auditKey)
-        checkpointer = try WALCheckpointer(path: path)
+        try self.init(writer: pool, modules: modules, auditKey: auditKey, checkpointer: WALCheckpointer(path: path))
     }
 
-    /// Wraps an already open writer (a `DatabaseQueue` in tests, say) and migrates it for `modules`.
+    /// Wraps an already open SQLite writer (a `DatabaseQueue`, say) and migrates it for `modules`.
     public init(writer: any DatabaseWriter, modules: [any BankModule], auditKey: [UInt8] = []) throws {
+        try self.init(writer: writer, modules: modules, auditKey: auditKey, checkpointer: nil)
+    }
+
+    private init(writer: any DatabaseWriter, modules: [any BankModule], auditKey: [UInt8], checkpointer: WALCheckpointer?) throws {
+        let all = try Self.ordered(modules)
+        var migrator = DatabaseMigrator()
+        for migration in all.flatMap(\.migrations) {
+            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sqlite) }
+        }
+        try migrator.migrate(writer)
+        engine = .sqlite(writer, GroupCommit(writer: writer), checkpointer)
+        dialect = .sqlite
+        audit = try AuditLog(key: auditKey)
+        idempotency = IdempotencyStore()
+        moduleNames = all.map(\.name)
+    }
+
+    /// Connects to the PostgreSQL database at `url` (`postgres://user:password@host:port/database`) and
+    /// migrates it for `modules`. Several servers may share it: migrations take a lock, and nothing a
+    /// request needs lives only in one server's memory.
+    ///
+    /// - Parameter connections: the most connections (and concurrent transactions) this process opens.
+    /// - Throws: ``StorageError/invalidDatabaseURL(_:)``, ``StorageError/missingDependency(module:needs:)``, or the server's error.
+    public init(url: String, modules: [any BankModule], auditKey: [UInt8] = [], connections: Int = 16) throws {
+        let all = try Self.ordered(modules)
+        let engine = try PostgresEngine(url: url, connections: connections)
+        do {
+            try PostgresMigrator.migrate(engine, all.flatMap(\.migrations))
+        } catch {
+            try? engine.close()
+            throw error
+        }
+        self.engine = .postgres(engine)
+        dialect = .postgres
+        audit = try AuditLog(key: auditKey)
+        idempotency = IdempotencyStore()
+        moduleNames = all.map(\.name)
+    }
+
+    /// Storage's module, then `modules`, checked for dependency order.
+    private static func ordered(_ modules: [any BankModule]) throws -> [any BankModule] {
         let all: [any BankModule] = [StorageModule()] + modules
         var seen = Set<String>()
-        var migrator = DatabaseMigrator()
         for module in all {
             for dependency in module.dependencies where !seen.contains(dependency) {
                 throw StorageError.missingDependency(module: module.name, needs: dependency)
             }
             seen.insert(module.name)
-            module.registerMigrations(in: &migrator)
         }
-        try migrator.migrate(writer)
-        self.writer = writer
-        self.audit = try AuditLog(key: auditKey)
-        self.idempotency = IdempotencyStore()
-        self.moduleNames = all.map(\.name)
-        self.groupCommit = GroupCommit(writer: writer)
+        return all
     }
 
-    /// Runs one use case's writes: in a savepoint of the next group transaction, answered after it commits.
+    /// Runs one use case's writes in one transaction and returns once it has committed.
     ///
-    /// Use cases that arrive while a commit is in flight share the next transaction and its fsync.
-    /// `work` must do all its reads and writes through `db` and nothing else; if it throws, only its own
-    /// changes roll back and the error reaches the caller.
-    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await groupCommit.write(work)
+    /// On SQLite, use cases that arrive while a commit is in flight share the next transaction (each in
+    /// its own savepoint) and its fsync. `work` must do all its reads and writes through `db` and nothing
+    /// else; if it throws, only its own changes roll back and the error reaches the caller. On PostgreSQL
+    /// `work` may run more than once (after a deadlock), so it must not have effects outside `db`.
+    public func write<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(_, let groupCommit, _): try await groupCommit.write(work)
+        case .postgres(let engine): try await engine.transaction(readOnly: false, work)
+        }
     }
 
-    /// The `synchronous` pragma in force on the writer connection (2 = FULL).
-    public func synchronousLevel() async throws -> Int {
-        try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    /// Runs `work` on a read-only snapshot: everything it reads belongs to one committed state.
+    public func read<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(let writer, _, _): try await writer.read { db in try work(db) }
+        case .postgres(let engine): try await engine.transaction(readOnly: true, work)
+        }
     }
 
-    /// The journal mode of the database file (`wal`).
-    public func journalMode() async throws -> String {
-        try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    /// The SQLite writer, for SQLite-only tooling and tests; `nil` on PostgreSQL.
+    public var sqliteWriter: (any DatabaseWriter)? {
+        if case .sqlite(let writer, _, _) = engine { writer } else { nil }
+    }
+
+    /// The `synchronous` pragma in force on the SQLite writer connection (2 = FULL); `nil` on PostgreSQL.
+    public func synchronousLevel() async throws -> Int? {
+        guard let writer = sqliteWriter else { return nil }
+        return try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The journal mode of the SQLite database file (`wal`); `nil` on PostgreSQL.
+    public func journalMode() async throws -> String? {
+        guard let writer = sqliteWriter else { return nil }
+        return try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     /// Walks the whole audit chain; see ``AuditLog/verify(_:)``.
     public func verifyAuditChain() async throws -> AuditVerification {
-        try await writer.read { db in try audit.verify(db) }
+        try await read { db in try audit.verify(db) }
     }
 
     /// Whether the database answers a trivial query.
     public func isReady() async -> Bool {
-        (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        (try? await read { db in try db.value(Int.self, "SELECT 1") }) == 1
     }
 
     /// Closes the database, waiting for running work; used on shutdown.
     public func close() throws {
-        try checkpointer?.stop()
-        if let pool = writer as? DatabasePool { try pool.close() }
-        if let queue = writer as? DatabaseQueue { try queue.close() }
+        switch engine {
+        case .sqlite(let writer, _, let checkpointer):
+            try checkpointer?.stop()
+            if let pool = writer as? DatabasePool { try pool.close() }
+            if let queue = writer as? DatabaseQueue { try queue.close() }
+        case .postgres(let engine):
+            try engine.close()
+        }
     }
 }
 
@@ -102,10 +163,23 @@ public struct BankDatabase: Sendable {
 public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A module was listed before a module it needs.
     case missingDependency(module: String, needs: String)
+    /// A `DATABASE_URL` this build cannot use.
+    case invalidDatabaseURL(String)
 
     public var description: String {
         switch self {
         case .missingDependency(let module, let needs): "module '\(module)' needs '\(needs)' listed before it"
+        case .invalidDatabaseURL(let url):
+            "database URL '\(url.redactingPassword)' is not postgres://user[:password]@host[:port]/database[?search_path=schema]"
         }
+    }
+}
+
+extension String {
+    /// A URL with its password replaced by `***`, for messages and logs.
+    var redactingPassword: String {
+        guard var components = URLComponents(string: self), components.password != nil else { return self }
+        components.password = "***"
+        return components.string ?? "(unparseable URL)"
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// A use case that throws rolls back its own savepoint only; the others in the batch still commit.
 final class GroupCommit: Sendable {
     private struct Item: Sendable {
-        let work: @Sendable (Database) throws -> Void
+        let work: @Sendable (any SQLDatabase) throws -> Void
         let finish: @Sendable (Result<Void, any Error>) -> Void
     }
 
@@ -28,7 +28,7 @@ final class GroupCommit: Sendable {
     }
 
     /// Runs `work` in the next group transaction and returns its result once that transaction has committed.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let box = ResultBox<T>()
             let item = Item(

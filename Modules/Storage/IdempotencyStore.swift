@@ -1,6 +1,5 @@
 public import BankCore
 public import Foundation
-public import GRDB
 internal import Synchronization
 
 /// Stored responses of idempotent requests, keyed by caller scope and `Idempotency-Key`.
@@ -16,21 +15,18 @@ public struct IdempotencyStore: Sendable {
 
     /// The stored response for `key`, when the first request has finished.
     /// - Throws: ``IdempotencyError/keyReused`` when the key was used with a different request.
-    public func storedResponse(for key: IdempotencyKey, in db: Database) throws -> StoredResponse? {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency_records WHERE scope = ? AND key = ?"),
-                arguments: [key.scope, key.key])
+    public func storedResponse(for key: IdempotencyKey, in db: any SQLDatabase) throws -> StoredResponse? {
+        guard let row = try db.row("SELECT fingerprint, status, body FROM idempotency_records WHERE scope = ? AND key = ?", [key.scope, key.key])
         else { return nil }
         guard row["fingerprint"] as String == key.fingerprint else { throw IdempotencyError.keyReused }
         return StoredResponse(status: row["status"], body: row["body"])
     }
 
     /// Saves the response of the first request with `key`; call inside the effect's transaction.
-    public func save(_ response: StoredResponse, for key: IdempotencyKey, at date: Date, in db: Database) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO idempotency_records (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [key.scope, key.key, key.fingerprint, response.status, response.body, date.databaseText])
+    public func save(_ response: StoredResponse, for key: IdempotencyKey, at date: Date, in db: any SQLDatabase) throws {
+        try db.execute(
+            "INSERT INTO idempotency_records (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [key.scope, key.key, key.fingerprint, response.status, response.body, date.databaseText])
     }
 
     /// Marks `key` as running in this process until `body` returns.
@@ -106,8 +102,8 @@ public enum IdempotencyError: BankError, Equatable {
 /// success and for a stored refusal (a declined debit) alike.
 public struct TransactionHook<Value: Sendable>: Sendable {
     /// The work; throwing rolls the whole transaction back.
-    public let run: @Sendable (Database, Result<Value, any Error>) throws -> Void
+    public let run: @Sendable (any SQLDatabase, Result<Value, any Error>) throws -> Void
 
     /// Creates a hook.
-    public init(_ run: @escaping @Sendable (Database, Result<Value, any Error>) throws -> Void) { self.run = run }
+    public init(_ run: @escaping @Sendable (any SQLDatabase, Result<Value, any Error>) throws -> Void) { self.run = run }
 }

@@ -1,6 +1,5 @@
 public import BankCore
 package import Foundation
-package import GRDB
 public import Ledger
 public import Storage
 
@@ -37,6 +36,13 @@ public struct TransferService: Sendable {
         let now = clock.now()
         let journal = ledger.journal
         let outcome: Result<Transfer, LedgerError> = try await database.write { db in
+            if db.dialect == .postgres {
+                let targetID = switch request.to {
+                case .account(let id): id
+                case .number(let number): try journal.account(number: number, db: db).id
+                }
+                try journal.lock([request.from, targetID], in: db)
+            }
             let source = try journal.account(request.from, in: scope, db: db)
             let target: Account
             switch request.to {
@@ -87,23 +93,23 @@ public struct TransferService: Sendable {
     /// Stores the transfer row naming the two transactions `legs` (debit, then credit) of a transfer just posted.
     package static func record(
         _ id: TransferID, from source: AccountID, to target: AccountID, amount: Money, description: String, legs: [Transaction], at date: Date,
-        in db: Database
+        in db: any SQLDatabase
     ) throws {
         // An explicit cached INSERT, as for postings: Codable encoding was a measurable share of a transfer.
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO transfers (id, from_account_id, to_account_id, amount_cents, description, debit_transaction_id,
-                    credit_transaction_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [id, source, target, amount.cents, description, legs[0].id, legs[1].id, date.databaseText])
+        try db.execute(
+            """
+            INSERT INTO transfers (id, from_account_id, to_account_id, amount_cents, description, debit_transaction_id,
+                credit_transaction_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [id, source, target, amount.cents, description, legs[0].id, legs[1].id, date.databaseText])
     }
 
     /// A transfer the viewer is party to; each side's transaction is shown only to that side's owner.
     /// - Throws: ``TransferError`` `transfer_not_found`.
     public func transfer(_ id: TransferID, visibleTo scope: OwnerScope) async throws -> Transfer {
         let journal = ledger.journal
-        let found = try await database.writer.read { db -> (TransferRecord, Account, Account)? in
-            guard let record = try TransferRecord.filter(Column("id") == id).fetchOne(db) else { return nil }
+        let found = try await database.read { db -> (TransferRecord, Account, Account)? in
+            guard let record = try TransferRecord.find(id, in: db) else { return nil }
             return (record, try journal.account(record.fromAccountId, in: .any, db: db), try journal.account(record.toAccountId, in: .any, db: db))
         }
         guard let (record, source, target) = found, scope.allows(source.ownerID) || scope.allows(target.ownerID) else {

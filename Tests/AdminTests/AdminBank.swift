@@ -4,7 +4,6 @@ import BankTestSupport
 import BankRuntime
 import Configuration
 import Foundation
-import GRDB
 import Identity
 import Ledger
 import ServiceRequests

@@ -3,7 +3,6 @@ import BankCore
 import BankTestSupport
 import BankRuntime
 import Foundation
-import GRDB
 import Identity
 import Ledger
 import ServiceRequests
@@ -84,8 +83,8 @@ import Testing
     @Test func aBalanceTamperedWithRawSQLFailsTheLedgerCheckAndIsNamed() async throws {
         let (env, accounts) = try await Self.populatedBank()
         let tampered = accounts[1]
-        try await env.bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents + 100000 WHERE id = ?", arguments: [tampered.id])
+        try await env.bank.database.write { db in
+            try db.execute("UPDATE accounts SET balance_cents = balance_cents + 100000 WHERE id = ?", [tampered.id])
         }
 
         let stats = try await env.admin.stats()
@@ -109,16 +108,21 @@ import Testing
             try await env.admin.auditLog(filter: AuditFilter(action: "service_request.cancelled"), page: PageRequest()).data.first)
         #expect(target.id < Int64(before.entries))
 
-        // A second connection to the file, as an attacker with file access would open.
-        let intruder = try DatabaseQueue(path: env.bank.settings.databasePath)
-        await #expect(throws: DatabaseError.self) {
-            try await intruder.write { db in try db.execute(sql: "UPDATE audit_log SET details = '{}' WHERE id = ?", arguments: [target.id]) }
+        // An attacker with direct access to the database, behind the services' back: the append-only
+        // trigger refuses the edit until it is dropped (SQLite) or disabled (PostgreSQL).
+        let refused = await #expect(throws: (any Error).self) {
+            try await env.bank.database.write { db in try db.execute("UPDATE audit_log SET details = '{}' WHERE id = ?", [target.id]) }
         }
-        try await intruder.write { db in
-            try db.execute(sql: "DROP TRIGGER audit_log_append_only_update")
-            try db.execute(sql: #"UPDATE audit_log SET details = '{"to":"completed"}' WHERE id = ?"#, arguments: [target.id])
+        let refusal = refused.map { String(reflecting: $0) } ?? ""
+        #expect(refusal.contains("audit_log is append-only"), "\(refusal)")
+        #expect(try await env.admin.verifyAuditLog() == before)
+        try await env.bank.database.write { db in
+            switch db.dialect {
+            case .sqlite: try db.execute("DROP TRIGGER audit_log_append_only_update")
+            case .postgres: try db.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only_update")
+            }
+            try db.execute(#"UPDATE audit_log SET details = '{"to":"completed"}' WHERE id = ?"#, [target.id])
         }
-        try intruder.close()
 
         let after = try await env.admin.verifyAuditLog()
 

@@ -3,7 +3,6 @@ import BankCore
 import BankRuntime
 import Configuration
 import Foundation
-import GRDB
 import Identity
 import Storage
 import Testing
@@ -22,12 +21,24 @@ import Testing
     @Test func migrateCreatesTheDatabaseAndIsRepeatable() async throws {
         try await run(["migrate"])
         try await run(["migrate"])
-        #expect(FileManager.default.fileExists(atPath: directory + "/bank.sqlite"))
+        if let url = harness.databaseURL {
+            // On PostgreSQL the tables are in the schema `database.url` names, and no database file is made.
+            #expect(!FileManager.default.fileExists(atPath: directory + "/bank.sqlite"))
+            let database = try BankDatabase(url: url, modules: [], connections: 1)
+            defer { try? database.close() }
+            let tables = try await database.read { db in
+                try db.values(String.self, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name")
+            }
+            #expect(Set(["users", "accounts", "transactions", "postings", "cards", "service_requests", "audit_log"]).isSubset(of: Set(tables)), "\(tables)")
+        } else {
+            #expect(FileManager.default.fileExists(atPath: directory + "/bank.sqlite"))
+        }
         #expect(FileManager.default.fileExists(atPath: directory + "/secrets/jwt_key.b64"))
     }
 
     @Test func promoteThenLoginShowsTheNewRoleAndIsAudited() async throws {
         let bank = try await openBank()
+        defer { try? bank.database.close() }
         _ = try await bank.identity.signUp(
             SignUpRequest(email: "Erin@Example.com", password: "a long enough password", firstName: "Erin", lastName: "Ops"), actor: .system)
 
@@ -37,7 +48,7 @@ import Testing
         #expect(session.user.role == .employee)
         let principal = try await bank.identity.authenticate(accessToken: session.accessToken)
         #expect(principal.role == .employee)
-        let entries = try await bank.database.writer.read { db in
+        let entries = try await bank.database.read { db in
             try bank.database.audit.list(db, filter: AuditFilter(action: "user.role_changed"), page: PageRequest())
         }
         #expect(entries.data.count == 1)

@@ -5,7 +5,6 @@ import BankRuntime
 import Cards
 import Configuration
 import Foundation
-import GRDB
 import Identity
 import Ledger
 import ServiceRequests
@@ -25,9 +24,9 @@ import Testing
     private func openBank() async throws -> Bank { try await harness.openBank() }
 
     private func counts(_ bank: Bank) async throws -> [Int] {
-        try await bank.database.writer.read { db in
+        try await bank.database.read { db in
             try ["users", "accounts", "transactions", "postings", "cards", "service_requests", "audit_log"].map {
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1
+                try db.value(Int.self, "SELECT COUNT(*) FROM \($0)") ?? -1
             }
         }
     }
@@ -42,6 +41,7 @@ import Testing
         try await run(["verify"])
 
         let again = try await openBank()
+        defer { try? again.database.close() }
         #expect(try await counts(again) == first)
         let stats = try await again.admin.stats()
         #expect((stats.users.members, stats.users.employees, stats.users.admins) == (5, 1, 1))
@@ -58,9 +58,11 @@ import Testing
     @Test func verifyFailsAfterABalanceIsTamperedWith() async throws {
         try await run(["seed", "--demo"])
         let bank = try await openBank()
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents + 1 WHERE number IS NOT NULL AND rowid = (SELECT MIN(rowid) FROM accounts WHERE number IS NOT NULL)")
+        let changed = try await bank.database.write { db in
+            try db.execute("UPDATE accounts SET balance_cents = balance_cents + 1 WHERE number IS NOT NULL AND rowid = (SELECT MIN(rowid) FROM accounts WHERE number IS NOT NULL)")
+            return db.changedRowCount
         }
+        #expect(changed == 1)
         try bank.database.close()
 
         await #expect(throws: ExitCode(1)) { try await run(["verify"]) }
@@ -68,15 +70,22 @@ import Testing
 
     @Test func verifyFailsAfterAnAuditRowIsTamperedWith() async throws {
         try await run(["seed", "--demo"])
-        let queue = try DatabaseQueue(path: directory + "/bank.sqlite")
-        try await queue.write { db in
-            try db.execute(sql: "DROP TRIGGER audit_log_append_only_update")
-            try db.execute(sql: #"UPDATE audit_log SET details = '{"forged":"1"}' WHERE id = 5"#)
+        // Behind the tool's back: the append-only trigger is dropped (SQLite) or disabled (PostgreSQL) and a row edited.
+        let tampering = try await openBank()
+        let forged = try await tampering.database.write { db in
+            switch db.dialect {
+            case .sqlite: try db.execute("DROP TRIGGER audit_log_append_only_update")
+            case .postgres: try db.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only_update")
+            }
+            try db.execute(#"UPDATE audit_log SET details = '{"forged":"1"}' WHERE id = 5"#)
+            return db.changedRowCount
         }
-        try queue.close()
+        try tampering.database.close()
+        #expect(forged == 1)
 
         await #expect(throws: ExitCode(1)) { try await run(["verify"]) }
         let bank = try await openBank()
+        defer { try? bank.database.close() }
         let audit = try await bank.database.verifyAuditChain()
         #expect(audit.valid == false)
         #expect(audit.firstBadEntry == 5)
@@ -85,7 +94,7 @@ import Testing
     @Test func anInterruptedRotationResumesAndLeavesEveryCardReadableUnderTheNewKey() async throws {
         try await run(["seed", "--demo"])
         let before = try await openBank()
-        let cards = try await before.database.writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM cards ORDER BY rowid") }
+        let cards = try await before.database.read { db in try db.values(String.self, "SELECT id FROM cards ORDER BY rowid") }
         var pans: [String: String] = [:]
         for id in cards { pans[id] = try await before.cards.reveal(CardID(id)!, in: .any, actor: .system).pan }
         try before.database.close()
@@ -102,7 +111,8 @@ import Testing
         try await run(["rotate-card-key"])
 
         let after = try await openBank()
-        let versions = try await after.database.writer.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT key_version FROM cards") }
+        defer { try? after.database.close() }
+        let versions = try await after.database.read { db in try db.values(Int.self, "SELECT DISTINCT key_version FROM cards") }
         #expect(versions == [2])
         for id in cards { #expect(try await after.cards.reveal(CardID(id)!, in: .any, actor: .system).pan == pans[id]) }
         let onlyNewKey = try BankSecrets.load(config: config, dataDirectory: directory)

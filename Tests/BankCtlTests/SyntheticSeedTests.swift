@@ -2,7 +2,6 @@ import ArgumentParser
 import BankCore
 import BankRuntime
 import Foundation
-import GRDB
 import Identity
 import Ledger
 import Storage
@@ -28,9 +27,9 @@ import Testing
         let harness = try CommandHarness()
         try await harness.run(["seed", "--members", "12", "--months", "2", "--seed", "7"])
         let bank = try await harness.openBank()
-        let counts = try await bank.database.writer.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE system_code IS NULL")!,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cards")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings")!)
+        let counts = try await bank.database.read { db in
+            (try db.value(Int.self, "SELECT COUNT(*) FROM users")!, try db.value(Int.self, "SELECT COUNT(*) FROM accounts WHERE system_code IS NULL")!,
+             try db.value(Int.self, "SELECT COUNT(*) FROM cards")!, try db.value(Int.self, "SELECT COUNT(*) FROM postings")!)
         }
         try bank.database.close()
         #expect(counts.0 == 12 && counts.1 == 24 && counts.2 == 12)
@@ -39,7 +38,8 @@ import Testing
         try await harness.run(["seed", "--members", "12", "--months", "2", "--seed", "7"])
         try await harness.run(["verify"])
         let again = try await harness.openBank()
-        #expect(try await again.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings")! } == counts.3)
+        defer { try? again.database.close() }
+        #expect(try await again.database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM postings")! } == counts.3)
         let login = try await again.identity.logIn(email: "member-3@synthetic.bankkit.dev", password: "synthetic-password-2026", actor: .system)
         #expect(login.user.role == .member)
     }

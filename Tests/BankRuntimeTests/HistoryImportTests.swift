@@ -3,7 +3,6 @@ import BankRuntime
 import BankTestSupport
 import Cards
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
@@ -78,7 +77,7 @@ import Transfers
         #expect(transfer.creditTransaction?.counterpartyAccountNumber == member.checking.number)
 
         // One audit row records the import.
-        let audit = try await bank.database.writer.read { db in
+        let audit = try await bank.database.read { db in
             try bank.database.audit.list(db, filter: AuditFilter(action: "history.imported"), page: PageRequest(limit: 5)).data
         }
         #expect(audit.count == 1)

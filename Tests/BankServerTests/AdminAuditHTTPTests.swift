@@ -1,7 +1,6 @@
 import BankCore
 import BankRuntime
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -77,14 +76,18 @@ import Testing
             #expect(entries > 0)
             #expect(verified["first_bad_entry"] is NSNull)
 
-            // Someone with the database file rewrites history: the append-only trigger is dropped and an amount edited.
+            // Someone with access to the database rewrites history: the append-only trigger is dropped (SQLite)
+            // or disabled (PostgreSQL) and an amount edited.
             let target = try #require(
-                try await api.bank.database.writer.read { db in
-                    try Int64.fetchOne(db, sql: "SELECT id FROM audit_log WHERE action = 'auth.login_failed' ORDER BY id LIMIT 1")
+                try await api.bank.database.read { db in
+                    try db.value(Int64.self, "SELECT id FROM audit_log WHERE action = 'auth.login_failed' ORDER BY id LIMIT 1")
                 })
-            try await api.bank.database.writer.write { db in
-                try db.execute(sql: "DROP TRIGGER audit_log_append_only_update")
-                try db.execute(sql: "UPDATE audit_log SET details = '{\"reason\":\"nothing to see\"}' WHERE id = ?", arguments: [target])
+            try await api.bank.database.write { db in
+                switch db.dialect {
+                case .sqlite: try db.execute("DROP TRIGGER audit_log_append_only_update")
+                case .postgres: try db.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only_update")
+                }
+                try db.execute("UPDATE audit_log SET details = '{\"reason\":\"nothing to see\"}' WHERE id = ?", [target])
             }
             let tampered = try await api.call(.get, "/admin/audit-log/verify", token: scene.admin.accessToken)
             #expect(tampered.status == .ok)

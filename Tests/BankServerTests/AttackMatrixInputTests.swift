@@ -1,7 +1,7 @@
 import BankCore
 import BankRuntime
+import BankTestSupport
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -257,9 +257,8 @@ import Testing
             }
 
             // The database is intact: every table is there, every user, and the invariants hold.
-            let (userCount, tables) = try await api.bank.database.writer.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0,
-                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+            let (userCount, tables) = try await api.bank.database.read { db in
+                (try db.value(Int.self, "SELECT COUNT(*) FROM users") ?? 0, try TestDatabase.tables(in: db))
             }
             #expect(userCount == users)
             #expect(Set(["users", "accounts", "transactions", "postings", "audit_log", "service_requests", "cards"]).isSubset(of: Set(tables)))

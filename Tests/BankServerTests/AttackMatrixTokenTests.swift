@@ -1,7 +1,6 @@
 import BankCore
 import BankRuntime
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -116,16 +115,16 @@ import Testing
             let fixture = try await RoleMatrixTests.makeFixture(api)
             let owner = try await api.logIn(fixture.ownerEmail)
             let ownerID = owner.userID
-            try await api.bank.database.writer.write { db in
-                try db.execute(sql: "UPDATE users SET status = 'disabled' WHERE id = ?", arguments: [ownerID])
+            try await api.bank.database.write { db in
+                try db.execute("UPDATE users SET status = 'disabled' WHERE id = ?", [ownerID])
             }
             for row in Self.guardedRows {
                 let cell = RoleMatrixTests.Cell(caller: .owner, session: owner, serial: 0)
                 let reply = try await api.call(row.method, row.uri(fixture), token: owner.accessToken, json: row.body(fixture, cell))
                 expectProblem(reply, .unauthorized, "invalid_token", "\(row.key) as a disabled user")
             }
-            try await api.bank.database.writer.write { db in
-                try db.execute(sql: "UPDATE users SET status = 'active' WHERE id = ?", arguments: [ownerID])
+            try await api.bank.database.write { db in
+                try db.execute("UPDATE users SET status = 'active' WHERE id = ?", [ownerID])
             }
             try await Self.expectFixtureUntouched(api, fixture)
         }

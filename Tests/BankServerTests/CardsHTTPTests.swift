@@ -267,9 +267,7 @@ import Testing
             pans.append(try #require(try await api.call(.get, "/service-requests/\(request)", token: ada.accessToken).string("replacement_card_pan")))
 
             var scanned = 0
-            for name in ["bank.sqlite", "bank.sqlite-wal"] {
-                guard let data = FileManager.default.contents(atPath: api.env.directory + "/" + name) else { continue }
-                let bytes = Array(data)
+            for (name, bytes) in try await SecretsAtRestTests.storedBytes(api, files: ["bank.sqlite", "bank.sqlite-wal"]) {
                 scanned += bytes.count
                 for pan in pans {
                     #expect(!SecretsAtRestTests.contains(bytes, Array(pan.utf8)), "\(name) holds a PAN in clear")

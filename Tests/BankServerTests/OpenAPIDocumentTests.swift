@@ -1,7 +1,9 @@
 import BankRuntime
+import BankTestSupport
 import Configuration
 import Foundation
 import Hummingbird
+import Storage
 import Testing
 
 @testable import BankServer
@@ -10,9 +12,14 @@ import Testing
 @Suite struct OpenAPIDocumentTests {
     @Test func documentListsEveryRouteOfTheRouterAndNoOther() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString)").path
-        let reader = try await BankConfiguration.reader(
-            arguments: [], environment: [:], overrides: ["data.dir": .init(.string(directory), isSecret: false)])
+        var overrides: [AbsoluteConfigKey: ConfigValue] = ["data.dir": .init(.string(directory), isSecret: false)]
+        if let url = TestDatabase.freshPostgresURL() {
+            overrides["database.url"] = .init(.string(url), isSecret: true)
+            overrides["database.connections"] = .init(.int(4), isSecret: false)
+        }
+        let reader = try await BankConfiguration.reader(arguments: [], environment: [:], overrides: overrides)
         let bank = try await Bank.open(config: reader)
+        defer { try? bank.database.close() }
         let router = try buildRouter(bank: bank)
 
         let served = Set(router.routes.map { route in

@@ -1,5 +1,6 @@
 import BankCore
 import BankRuntime
+import BankTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,6 +14,20 @@ import Testing
 
 /// The database files hold no password, refresh token or key in clear.
 @Suite struct SecretsAtRestTests {
+    /// What someone who reads the database's storage sees, by name: on SQLite, the bytes of those of
+    /// `files` (in the data directory) that exist; on PostgreSQL, whose files are the server's, every
+    /// value of every table (text as UTF-8, blobs as their bytes, numbers as digits), table by table.
+    static func storedBytes(_ api: API, files: [String]) async throws -> [(name: String, bytes: [UInt8])] {
+        guard api.bank.database.dialect == .postgres else {
+            return files.compactMap { name in
+                FileManager.default.contents(atPath: api.env.directory + "/" + name).map { (name, Array($0)) }
+            }
+        }
+        return try await api.bank.database.read { db in
+            try TestDatabase.tables(in: db).map { table in (table, try TestDatabase.storedBytes(ofTable: table, in: db)) }
+        }
+    }
+
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
         let first = needle[0]
@@ -65,21 +80,20 @@ import Testing
                 needles.append(("\(file) hex", Array(raw.map { String(format: "%02x", $0) }.joined().utf8)))
             }
 
+            let stored = try await Self.storedBytes(api, files: ["bank.sqlite", "bank.sqlite-wal", "bank.sqlite-shm"])
             var scanned = 0
-            for name in ["bank.sqlite", "bank.sqlite-wal", "bank.sqlite-shm"] {
-                let path = api.env.directory + "/" + name
-                guard let data = FileManager.default.contents(atPath: path) else { continue }
-                let bytes = Array(data)
+            for (name, bytes) in stored {
                 scanned += bytes.count
                 for (label, needle) in needles {
                     #expect(!Self.contains(bytes, needle), "\(name) holds the \(label) in clear")
                 }
             }
             #expect(scanned > 0)
-            #expect(FileManager.default.fileExists(atPath: api.env.directory + "/bank.sqlite-wal"))
+            if api.bank.database.dialect == .sqlite {
+                #expect(FileManager.default.fileExists(atPath: api.env.directory + "/bank.sqlite-wal"))
+            }
             // The scan itself can find things: the email is stored in clear, as it should be.
-            let main = Array(FileManager.default.contents(atPath: api.env.directory + "/bank.sqlite") ?? Data())
-                + Array(FileManager.default.contents(atPath: api.env.directory + "/bank.sqlite-wal") ?? Data())
+            let main = stored.filter { $0.name != "bank.sqlite-shm" }.flatMap(\.bytes)
             #expect(Self.contains(main, Array("secret@example.com".utf8)))
 
             for file in keyFiles {

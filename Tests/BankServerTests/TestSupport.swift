@@ -27,10 +27,15 @@ struct TestBank: Sendable {
     /// Opens a bank in a new temporary directory; Argon2id is kept cheap so that suites stay fast.
     static func open(rateLimit: Bool = false) async throws -> TestBank {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankserver-\(UUID().uuidString)").path
-        let reader = try await BankConfiguration.reader(
-            arguments: [], environment: [:],
-            overrides: ["data.dir": .init(.string(directory), isSecret: false), "ratelimit.enabled": .init(.bool(rateLimit), isSecret: false), "http.port": 0],
-            file: directory + "/no-config.json")
+        var overrides: [AbsoluteConfigKey: ConfigValue] = [
+            "data.dir": .init(.string(directory), isSecret: false), "ratelimit.enabled": .init(.bool(rateLimit), isSecret: false), "http.port": 0,
+        ]
+        // On PostgreSQL (`BANKKIT_TEST_DATABASE_URL` set), a fresh schema per bank, as `ComposedBank` does it.
+        if let url = TestDatabase.freshPostgresURL() {
+            overrides["database.url"] = .init(.string(url), isSecret: true)
+            overrides["database.connections"] = .init(.int(2), isSecret: false)
+        }
+        let reader = try await BankConfiguration.reader(arguments: [], environment: [:], overrides: overrides, file: directory + "/no-config.json")
         let clock = ManualClock()
         let bank = try await Bank.open(
             config: reader, clock: clock.clock, hasher: PasswordHasher(cost: .init(opsLimit: 1, memLimit: 64 * 1024)))

@@ -2,11 +2,10 @@ public import BankCore
 public import BankRuntime
 import Configuration
 import Foundation
-public import GRDB
 import Identity
 public import Ledger
 import Sodium
-import Storage
+public import Storage
 
 /// A user of a test bank and how they act.
 public struct Person: Sendable {
@@ -48,9 +47,12 @@ public final class ComposedBank: Sendable {
     /// Opens a new bank.
     public static func open() async throws -> ComposedBank {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bank-\(UUID().uuidString)").path
-        let reader = try await BankConfiguration.reader(
-            arguments: [], environment: [:], overrides: ["data.dir": .init(.string(directory), isSecret: false)],
-            file: directory + "/no-config.json")
+        var overrides: [AbsoluteConfigKey: ConfigValue] = ["data.dir": .init(.string(directory), isSecret: false)]
+        if let url = TestDatabase.freshPostgresURL() {
+            overrides["database.url"] = .init(.string(url), isSecret: true)
+            overrides["database.connections"] = .init(.int(2), isSecret: false)
+        }
+        let reader = try await BankConfiguration.reader(arguments: [], environment: [:], overrides: overrides, file: directory + "/no-config.json")
         let clock = ManualClock()
         let bank = try await Bank.open(config: reader, clock: clock.clock, hasher: PasswordHasher(cost: .init(opsLimit: 1, memLimit: 64 * 1024)))
         return ComposedBank(bank: bank, clock: clock, directory: directory)
@@ -92,17 +94,15 @@ public final class ComposedBank: Sendable {
 
     /// Every row of every table, as text: two equal dumps mean nothing was written.
     public func dump() async throws -> [String: [String]] {
-        try await bank.database.writer.read { db in
+        try await bank.database.read { db in
             var tables: [String: [String]] = [:]
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)").map(\.description)
-            }
+            for table in try TestDatabase.tables(in: db) { tables[table] = try TestDatabase.rows(of: table, in: db) }
             return tables
         }
     }
 
     /// An integer from a SQL query.
-    public func integer(_ sql: String, _ arguments: StatementArguments = []) async throws -> Int64 {
-        try await bank.database.writer.read { db in try Int64.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    public func integer(_ sql: String, _ arguments: SQLArguments = []) async throws -> Int64 {
+        try await bank.database.read { db in try db.value(Int64.self, sql, arguments) ?? 0 }
     }
 }

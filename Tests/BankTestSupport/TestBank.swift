@@ -1,14 +1,14 @@
 public import BankCore
 public import Cards
 public import Foundation
-public import GRDB
 public import Ledger
 public import Statements
 public import Storage
 public import Transfers
 
-/// The money modules over a real SQLite file in a fresh temporary directory, with a manual clock.
-/// Removed when the value goes away. No mocks: this is the same engine production uses.
+/// The money modules over a real database (a SQLite file in a fresh temporary directory, or a fresh
+/// schema on the test PostgreSQL server; see ``TestDatabase``), with a manual clock. Removed when the
+/// value goes away. No mocks: this is the same engine production uses.
 public final class TestBank: Sendable {
     public let directory: String
     public let path: String
@@ -31,8 +31,8 @@ public final class TestBank: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bank-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/bank.sqlite"
-        database = try BankDatabase(
-            path: path, modules: [LedgerModule(), TransfersModule(), CardsModule()], auditKey: TestBank.key(99))
+        database = try TestDatabase.open(
+            modules: [LedgerModule(), TransfersModule(), CardsModule()], auditKey: TestBank.key(99), directory: directory)
         clock = ManualClock(start)
         ledger = LedgerService(database: database, clock: clock.clock)
         transfers = TransferService(database: database, ledger: ledger, clock: clock.clock)
@@ -79,12 +79,16 @@ public final class TestBank: Sendable {
     }
 
     /// An integer from a SQL query.
-    public func integer(_ sql: String, _ arguments: StatementArguments = []) async throws -> Int64 {
-        try await database.writer.read { db in try Int64.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    public func integer(_ sql: String, _ arguments: SQLArguments = []) async throws -> Int64 {
+        try await database.read { db in try db.value(Int64.self, sql, arguments) ?? 0 }
     }
 
-    /// The raw bytes of the database file and its WAL, to prove what is and is not stored.
-    public func rawBytes() throws -> [UInt8] {
+    /// Every stored byte: the SQLite file and its WAL, or on PostgreSQL every row of every table as
+    /// text, to prove what is and is not stored.
+    public func rawBytes() async throws -> [UInt8] {
+        if TestDatabase.isPostgres {
+            return try await database.read { db in try TestDatabase.storedBytes(in: db) }
+        }
         var bytes: [UInt8] = []
         for suffix in ["", "-wal"] {
             if let data = FileManager.default.contents(atPath: path + suffix) { bytes += Array(data) }

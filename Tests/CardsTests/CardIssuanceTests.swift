@@ -2,7 +2,6 @@ import BankCore
 import BankTestSupport
 import Cards
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
@@ -43,15 +42,24 @@ import Testing
             _ = try await bank.cards.reveal(issued.card.id, in: bank.mine, actor: .system)
             pans.append(issued.pan)
         }
-        let bytes = try bank.rawBytes()
+        let bytes = try await bank.rawBytes()
         for pan in pans {
             #expect(!bytes.contains(utf8: pan))
             #expect(!bytes.contains(utf8: String(pan.prefix(12))))
         }
-        let columns = try await bank.database.writer.read { db in try db.columns(in: "cards").map(\.name) }
+        let columns = try await bank.database.read { db in
+            switch db.dialect {
+            case .sqlite: try db.values(String.self, "SELECT name FROM pragma_table_info('cards')")
+            case .postgres:
+                try db.values(
+                    String.self,
+                    "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'cards'")
+            }
+        }
+        #expect(columns.contains("pan_ciphertext"))
         #expect(!columns.contains { $0.localizedCaseInsensitiveContains("cvv") || $0.localizedCaseInsensitiveContains("cvc") })
-        let issueDetails = try await bank.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT details FROM audit_log WHERE action IN ('card.issued', 'card.revealed')")
+        let issueDetails = try await bank.database.read { db in
+            try db.values(String.self, "SELECT details FROM audit_log WHERE action IN ('card.issued', 'card.revealed')")
         }
         #expect(issueDetails.count == 10)
         #expect(issueDetails.allSatisfy { !$0.contains("pan") && !$0.contains("cvv") })

@@ -3,7 +3,6 @@ import BankTestSupport
 import Cards
 import Foundation
 import Ledger
-import GRDB
 import Storage
 import Testing
 
@@ -17,8 +16,8 @@ import Testing
 
         #expect(try await rotated.reveal(first.card.id, in: bank.mine, actor: .system).pan == first.pan)
         #expect(try await rotated.reveal(second.card.id, in: bank.mine, actor: .system).pan == second.pan)
-        let versions = try await bank.database.writer.read { db in
-            try Int.fetchAll(db, sql: "SELECT key_version FROM cards ORDER BY created_at, rowid")
+        let versions = try await bank.database.read { db in
+            try db.values(Int.self, "SELECT key_version FROM cards ORDER BY created_at, rowid")
         }
         #expect(versions == [1, 2])
     }
@@ -36,10 +35,13 @@ import Testing
     @Test func aTamperedCiphertextIsRefused() async throws {
         let bank = try TestBank()
         let issued = try await bank.cards.issue(for: try await bank.openAccount().id, holder: "Ada", in: bank.mine, actor: .system)
-        try await bank.database.writer.write { db in
-            var ciphertext = try Data.fetchOne(db, sql: "SELECT pan_ciphertext FROM cards WHERE id = ?", arguments: [issued.card.id])!
-            ciphertext[ciphertext.count - 1] ^= 0x01
-            try db.execute(sql: "UPDATE cards SET pan_ciphertext = ? WHERE id = ?", arguments: [ciphertext, issued.card.id])
+        let stored = try await bank.database.read { db in
+            try db.value(Data.self, "SELECT pan_ciphertext FROM cards WHERE id = ?", [issued.card.id])
+        }
+        var ciphertext = try #require(stored)
+        ciphertext[ciphertext.count - 1] ^= 0x01
+        try await bank.database.write { [ciphertext] db in
+            try db.execute("UPDATE cards SET pan_ciphertext = ? WHERE id = ?", [ciphertext, issued.card.id])
         }
 
         await #expect(throws: CardKeyError.decryptionFailed) {

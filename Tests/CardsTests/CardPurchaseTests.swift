@@ -2,7 +2,6 @@ import BankCore
 import BankTestSupport
 import Cards
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing

@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Identity
 import Storage
 import Testing

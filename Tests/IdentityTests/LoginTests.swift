@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Identity
 import Storage
 import Testing
@@ -112,8 +111,8 @@ import Testing
 
     @Test func disabledUserCannotLogInAndTheirTokensStopWorking() async throws {
         let session = try await bank.signUp()
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE users SET status = 'disabled' WHERE id = ?", arguments: [session.user.id])
+        try await bank.database.write { db in
+            try db.execute("UPDATE users SET status = 'disabled' WHERE id = ?", [session.user.id])
         }
         #expect(await loginError(password: TestBank.password)?.code == "user_disabled")
         let error = await #expect(throws: IdentityError.self) { try await bank.identity.authenticate(accessToken: session.accessToken) }

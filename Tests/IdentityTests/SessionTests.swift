@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Identity
 import Storage
 import Testing
@@ -37,8 +36,8 @@ import Testing
         let session = try await bank.signUp()
         #expect(try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false).role == .member)
         // Another process (bankctl, another server) disables the user behind this service's back.
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE users SET status = 'disabled' WHERE id = ?", arguments: [session.user.id])
+        try await bank.database.write { db in
+            try db.execute("UPDATE users SET status = 'disabled' WHERE id = ?", [session.user.id])
         }
         #expect(await authError(session.accessToken) == "invalid_token")
         #expect(try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false).role == .member)

@@ -1,11 +1,12 @@
 import BankCore
+import BankTestSupport
 import Foundation
-import GRDB
 import Identity
 import Sodium
 import Storage
 
-/// Identity over a real SQLite file in a fresh temporary directory, with a manual clock; removed when the test is done.
+/// Identity over a real database (a SQLite file in a fresh temporary directory, or a fresh schema on the
+/// test PostgreSQL server; see ``TestDatabase``), with a manual clock; removed when the test is done.
 final class TestBank: Sendable {
     let directory: String
     let path: String
@@ -26,7 +27,7 @@ final class TestBank: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("identity-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/bank.sqlite"
-        database = try BankDatabase(path: path, modules: [IdentityModule()], auditKey: [UInt8](repeating: 7, count: 32))
+        database = try TestDatabase.open(modules: [IdentityModule()], auditKey: [UInt8](repeating: 7, count: 32), directory: directory)
         manualClock = ManualClock(Self.start)
         identity = try await Self.service(database: database, secret: Self.secret, clock: manualClock)
     }
@@ -54,7 +55,20 @@ final class TestBank: Sendable {
 
     /// The audit actions recorded so far, oldest first.
     func auditActions() async throws -> [String] {
-        try await database.writer.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit_log ORDER BY id") }
+        try await database.read { db in try db.values(String.self, "SELECT action FROM audit_log ORDER BY id") }
+    }
+
+    /// Everything stored: the SQLite file and its WAL, or on PostgreSQL every value of every table (text
+    /// as UTF-8, blobs as their bytes), to prove what is and is not stored in clear.
+    func storedBytes() async throws -> Data {
+        guard TestDatabase.isSQLite else {
+            return try await database.read { db in Data(try TestDatabase.storedBytes(in: db)) }
+        }
+        var contents = Data()
+        for suffix in ["", "-wal"] {
+            contents.append(try Data(contentsOf: URL(fileURLWithPath: path + suffix)))
+        }
+        return contents
     }
 }
 

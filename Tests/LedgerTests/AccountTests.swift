@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
@@ -83,8 +82,8 @@ import Testing
         bank.manualClock.advance(by: 60)
         let closed = try await bank.ledger.close(account.id, in: bank.mine, actor: .system)
         #expect(closed.status == .closed)
-        let closedAt = try await bank.database.writer.read { db in
-            try Date.fetchOne(db, sql: "SELECT closed_at FROM accounts WHERE id = ?", arguments: [account.id])
+        let closedAt = try await bank.database.read { db in
+            try db.value(Date.self, "SELECT closed_at FROM accounts WHERE id = ?", [account.id])
         }
         #expect(closedAt == TestBank.start.addingTimeInterval(60))
         #expect(await ledgerError { try await bank.ledger.close(account.id, in: bank.mine, actor: .system) }?.code == "account_closed")
@@ -105,8 +104,8 @@ import Testing
         let account = try await bank.openAccount()
         try await bank.deposit(20_00, to: account.id)
         // Ledger has no freeze use case yet (Cards will); the status is set the way such a module would.
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE accounts SET status = 'frozen' WHERE id = ?", arguments: [account.id])
+        try await bank.database.write { db in
+            try db.execute("UPDATE accounts SET status = 'frozen' WHERE id = ?", [account.id])
         }
         let credit = await ledgerError { try await bank.deposit(1_00, to: account.id) }
         #expect(credit?.code == "account_frozen")

@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
@@ -83,8 +82,8 @@ import Testing
 
     @Test func debitBeyondTheDailyLimitIsDeclinedAndTheLimitResetsAtMidnightUTC() async throws {
         try await bank.deposit(500_00, to: account.id)
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE accounts SET daily_debit_limit_cents = 10000 WHERE id = ?", arguments: [account.id])
+        try await bank.database.write { db in
+            try db.execute("UPDATE accounts SET daily_debit_limit_cents = 10000 WHERE id = ?", [account.id])
         }
         try await bank.withdraw(60_00, from: account.id)
         let error = await ledgerError { try await bank.withdraw(40_01, from: account.id) }
@@ -121,8 +120,8 @@ import Testing
 
     @Test func creditThatWouldOverflowABalanceIsRefusedWithNothingWritten() async throws {
         let nearMax = Int64.max - 50
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE accounts SET balance_cents = ? WHERE id = ?", arguments: [nearMax, account.id])
+        try await bank.database.write { db in
+            try db.execute("UPDATE accounts SET balance_cents = ? WHERE id = ?", [nearMax, account.id])
         }
         let error = await ledgerError { try await bank.deposit(51, to: account.id) }
         #expect(error?.code == "amount_overflow")

@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
@@ -16,15 +15,15 @@ import Testing
         try await bank.deposit(10_00, to: account.id)
     }
 
-    private func refusal(_ sql: String, _ arguments: StatementArguments = []) async -> DatabaseError? {
-        await #expect(throws: DatabaseError.self) {
-            try await bank.database.writer.write { db in try db.execute(sql: sql, arguments: arguments) }
+    private func refusal(_ sql: String, _ arguments: SQLArguments = []) async -> (any Error)? {
+        await #expect(throws: (any Error).self) {
+            try await bank.database.write { db in try db.execute(sql, arguments) }
         }
     }
 
     @Test func memberBalanceCannotBeSetNegative() async throws {
         let error = await refusal("UPDATE accounts SET balance_cents = -1 WHERE id = ?", [account.id])
-        #expect(error?.isCheckViolation == true)
+        #expect(error.flatMap(SQLConstraint.violated(by:)) == .check)
         #expect(try await bank.balance(account.id) == 10_00)
         try await bank.expectSound()
     }
@@ -35,13 +34,13 @@ import Testing
     }
 
     @Test func checkFailureInTheMiddleOfATransactionRollsEverythingBack() async throws {
-        let error = await #expect(throws: DatabaseError.self) {
-            try await bank.database.writer.write { db in
-                try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents + 5 WHERE id = ?", arguments: [SystemAccount.cash.id])
-                try db.execute(sql: "UPDATE accounts SET balance_cents = balance_cents - 1001 WHERE id = ?", arguments: [account.id])
+        let error = await #expect(throws: (any Error).self) {
+            try await bank.database.write { db in
+                try db.execute("UPDATE accounts SET balance_cents = balance_cents + 5 WHERE id = ?", [SystemAccount.cash.id])
+                try db.execute("UPDATE accounts SET balance_cents = balance_cents - 1001 WHERE id = ?", [account.id])
             }
         }
-        #expect(error?.isCheckViolation == true)
+        #expect(error.flatMap(SQLConstraint.violated(by:)) == .check)
         #expect(try await bank.balance(SystemAccount.cash) == -10_00)
         #expect(try await bank.balance(account.id) == 10_00)
         try await bank.expectSound()
@@ -49,22 +48,18 @@ import Testing
 
     @Test func transactionsCannotBeUpdatedOrDeleted() async throws {
         let update = await refusal("UPDATE transactions SET amount_cents = 1")
-        #expect(update?.extendedResultCode == .SQLITE_CONSTRAINT_TRIGGER)
-        #expect(update?.message == "transactions are never updated; post a reversal")
+        #expect(triggerMessage(of: update) == "transactions are never updated; post a reversal")
         let delete = await refusal("DELETE FROM transactions")
-        #expect(delete?.extendedResultCode == .SQLITE_CONSTRAINT_TRIGGER)
-        #expect(delete?.message == "transactions are never deleted; post a reversal")
+        #expect(triggerMessage(of: delete) == "transactions are never deleted; post a reversal")
         #expect(try await bank.count("SELECT COUNT(*) FROM transactions WHERE amount_cents = 1000") == 1)
         try await bank.expectSound()
     }
 
     @Test func postingsCannotBeUpdatedOrDeleted() async throws {
         let update = await refusal("UPDATE postings SET amount_cents = amount_cents * 2")
-        #expect(update?.extendedResultCode == .SQLITE_CONSTRAINT_TRIGGER)
-        #expect(update?.message == "postings are never updated")
+        #expect(triggerMessage(of: update) == "postings are never updated")
         let delete = await refusal("DELETE FROM postings WHERE account_id = ?", [account.id])
-        #expect(delete?.extendedResultCode == .SQLITE_CONSTRAINT_TRIGGER)
-        #expect(delete?.message == "postings are never deleted")
+        #expect(triggerMessage(of: delete) == "postings are never deleted")
         #expect(try await bank.count("SELECT COUNT(*) FROM postings") == 2)
         try await bank.expectSound()
     }
@@ -73,23 +68,23 @@ import Testing
         let posted = await refusal(
             """
             INSERT INTO transactions (id, account_id, type, kind, status, amount_cents, created_at)
-            VALUES ('t-1', ?, 'credit', 'deposit', 'posted', 1, CURRENT_TIMESTAMP)
-            """, [account.id])
-        #expect(posted?.isCheckViolation == true)
+            VALUES ('t-1', ?, 'credit', 'deposit', 'posted', 1, ?)
+            """, [account.id, TestBank.start])
+        #expect(posted.flatMap(SQLConstraint.violated(by:)) == .check)
         let declined = await refusal(
             """
             INSERT INTO transactions (id, account_id, type, kind, status, amount_cents, created_at)
-            VALUES ('t-2', ?, 'debit', 'withdrawal', 'declined', 1, CURRENT_TIMESTAMP)
-            """, [account.id])
-        #expect(declined?.isCheckViolation == true)
-        let zero = await refusal("INSERT INTO postings (entry_id, account_id, amount_cents, created_at) VALUES ('e', ?, 0, CURRENT_TIMESTAMP)", [account.id])
-        #expect(zero?.isCheckViolation == true)
+            VALUES ('t-2', ?, 'debit', 'withdrawal', 'declined', 1, ?)
+            """, [account.id, TestBank.start])
+        #expect(declined.flatMap(SQLConstraint.violated(by:)) == .check)
+        let zero = await refusal("INSERT INTO postings (entry_id, account_id, amount_cents, created_at) VALUES ('e', ?, 0, ?)", [account.id, TestBank.start])
+        #expect(zero.flatMap(SQLConstraint.violated(by:)) == .check)
         try await bank.expectSound()
     }
 
     @Test func systemAccountsExistWithFixedIDs() async throws {
-        let codes = try await bank.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT system_code FROM accounts WHERE account_type = 'system' ORDER BY id")
+        let codes = try await bank.database.read { db in
+            try db.values(String.self, "SELECT system_code FROM accounts WHERE account_type = 'system' ORDER BY id")
         }
         #expect(codes == ["external:cash", "external:card-network"])
         #expect(SystemAccount.cash.id.description == "00000000-0000-0000-0000-00000000ca5d")

@@ -2,7 +2,6 @@ import BankCore
 import BankTestSupport
 import BankRuntime
 import Foundation
-import GRDB
 import Ledger
 import ServiceRequests
 import Storage

@@ -3,7 +3,6 @@ import BankTestSupport
 import BankRuntime
 import Cards
 import Foundation
-import GRDB
 import Identity
 import Ledger
 import ServiceRequests

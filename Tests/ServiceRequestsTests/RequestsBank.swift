@@ -4,13 +4,13 @@ import BankRuntime
 import Cards
 import Configuration
 import Foundation
-import GRDB
 import Identity
 import Ledger
 import ServiceRequests
 import Sodium
-import Storage
 import Testing
+
+@testable import Storage
 
 /// The service-request tests' bank: the composed bank, with card, audit and state helpers.
 typealias RequestsBank = ComposedBank
@@ -28,8 +28,8 @@ extension ComposedBank {
 
     /// Audit rows with an id above `after`, oldest first.
     func audit(after: Int64 = 0) async throws -> [AuditEntry] {
-        try await bank.database.writer.read { db in
-            try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit_log WHERE id > ? ORDER BY id", arguments: [after])
+        try await bank.database.read { db in
+            try db.rows("SELECT * FROM audit_log WHERE id > ? ORDER BY id", [after]).map(AuditEntry.init(row:))
         }
     }
 
@@ -37,11 +37,11 @@ extension ComposedBank {
 
     /// Everything a request's effect could change: accounts, cards, names and roles, and the ledger's row counts.
     func worldState() async throws -> [String] {
-        try await bank.database.writer.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT 'account ' || id || ' ' || status || ' ' || balance_cents || ' ' || IFNULL(daily_debit_limit_cents, '-') FROM accounts
+        try await bank.database.read { db in
+            try db.values(
+                String.self,
+                """
+                    SELECT 'account ' || id || ' ' || status || ' ' || balance_cents || ' ' || COALESCE(CAST(daily_debit_limit_cents AS TEXT), '-') FROM accounts
                     UNION ALL SELECT 'card ' || id || ' ' || status FROM cards
                     UNION ALL SELECT 'user ' || id || ' ' || first_name || ' ' || last_name || ' ' || role FROM users
                     UNION ALL SELECT 'transactions ' || COUNT(*) FROM transactions

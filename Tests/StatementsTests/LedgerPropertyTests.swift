@@ -2,7 +2,6 @@ import BankCore
 import BankTestSupport
 import Cards
 import Foundation
-import GRDB
 import Ledger
 import Statements
 import Storage
@@ -308,8 +307,8 @@ import Transfers
             for account in try await run.bank.ledger.accounts(ownedBy: owner) { actual[account.id] = account }
         }
         #expect(Set(actual.keys) == Set(run.accounts.keys), "\(run.label)")
-        let counts = try await run.bank.database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT account_id, status, COUNT(*) AS n FROM transactions GROUP BY account_id, status").map {
+        let counts = try await run.bank.database.read { db in
+            try db.rows("SELECT account_id, status, COUNT(*) AS n FROM transactions GROUP BY account_id, status").map {
                 ("\($0["account_id"] as String)|\($0["status"] as String)", $0["n"] as Int)
             }
         }

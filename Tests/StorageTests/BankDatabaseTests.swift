@@ -1,11 +1,12 @@
 import BankCore
+import BankTestSupport
 import Foundation
 import GRDB
 import Storage
 import Testing
 
 @Suite struct BankDatabaseTests {
-    @Test func openedDatabaseIsWALWithSynchronousFull() async throws {
+    @Test(.enabled(if: TestDatabase.isSQLite)) func openedDatabaseIsWALWithSynchronousFull() async throws {
         let bank = try TestBank()
         #expect(try await bank.database.synchronousLevel() == 2)
         #expect(try await bank.database.journalMode() == "wal")
@@ -13,16 +14,27 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: bank.path))
     }
 
-    @Test func theWALIsCheckpointedBesideTheWriterWhichKeepsOnlyAHighThreshold() async throws {
+    @Test(.enabled(if: TestDatabase.isPostgres)) func openedPostgresDatabaseAnswersAndHasNoSQLitePragmas() async throws {
+        let bank = try TestBank()
+        #expect(bank.database.dialect == .postgres)
+        #expect(bank.database.sqliteWriter == nil)
+        #expect(try await bank.database.synchronousLevel() == nil)
+        #expect(try await bank.database.journalMode() == nil)
+        #expect(await bank.database.isReady())
+        #expect(!FileManager.default.fileExists(atPath: bank.path))
+    }
+
+    @Test(.enabled(if: TestDatabase.isSQLite)) func theWALIsCheckpointedBesideTheWriterWhichKeepsOnlyAHighThreshold() async throws {
         let bank = try TestBank(modules: [NotesModule()])
-        #expect(try await bank.database.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 10_000)
+        let writer = try #require(bank.database.sqliteWriter)
+        #expect(try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 10_000)
         for index in 0..<20 {
-            try await bank.database.write { db in try db.execute(sql: "INSERT INTO notes (body) VALUES (?)", arguments: ["note \(index)"]) }
+            try await bank.database.write { db in try db.execute("INSERT INTO notes (body) VALUES (?)", ["note \(index)"]) }
         }
         // The commits above live in the WAL until a checkpoint copies them into the database file. The
         // writer's threshold is far away, so only the checkpointer's own connection can make the file whole.
-        let logicalSize = try await bank.database.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+        let logicalSize = try await bank.database.read { db in
+            try db.value(Int.self, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
         }
         var fileSize = 0
         for _ in 0..<50 where fileSize < logicalSize {
@@ -31,26 +43,25 @@ import Testing
         }
         #expect(logicalSize > 4096)
         #expect(fileSize == logicalSize)
-        let notes = try await bank.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes") }
+        let notes = try await bank.database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM notes") }
         #expect(notes == 20)
     }
 
     @Test func storageTablesAreAlwaysMigratedFirst() async throws {
         let bank = try TestBank(modules: [NotesModule(), RemindersModule()])
         #expect(bank.database.moduleNames == ["storage", "notes", "reminders"])
-        let tables = try await bank.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        }
-        #expect(tables == ["audit_log", "grdb_migrations", "idempotency_records", "notes", "reminders"])
+        let tables = try await bank.database.read { db in try TestDatabase.tables(in: db) }
+        let migrations = TestBank.migrationsTable(bank.database.dialect)
+        #expect(tables == ["audit_log", migrations, "idempotency_records", "notes", "reminders"])
     }
 
     @Test func moduleListedBeforeItsDependencyIsRefused() throws {
         let bank = try TestBank()
         #expect(throws: StorageError.missingDependency(module: "reminders", needs: "notes")) {
-            try BankDatabase(path: bank.directory + "/other.sqlite", modules: [RemindersModule(), NotesModule()])
+            try bank.openOther(modules: [RemindersModule(), NotesModule()])
         }
         #expect(throws: StorageError.missingDependency(module: "reminders", needs: "notes")) {
-            try BankDatabase(path: bank.directory + "/other.sqlite", modules: [RemindersModule()])
+            try bank.openOther(modules: [RemindersModule()])
         }
         #expect(
             StorageError.missingDependency(module: "reminders", needs: "notes").description
@@ -59,11 +70,12 @@ import Testing
 
     @Test func reopeningAnExistingFileKeepsItsRowsAndMigratesNothingTwice() async throws {
         let bank = try TestBank(modules: [NotesModule()])
-        try await bank.database.writer.write { db in try db.execute(sql: "INSERT INTO notes (body) VALUES ('kept')") }
-        let reopened = try BankDatabase(path: bank.path, modules: [NotesModule(), RemindersModule()], auditKey: TestBank.auditKey)
+        try await bank.database.write { db in try db.execute("INSERT INTO notes (body) VALUES ('kept')") }
+        let reopened = try bank.reopen(modules: [NotesModule(), RemindersModule()])
         defer { try? reopened.close() }
-        let (notes, migrations) = try await reopened.writer.read { db in
-            (try String.fetchAll(db, sql: "SELECT body FROM notes"), try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
+        let migrationsTable = TestBank.migrationsTable(reopened.dialect)
+        let (notes, migrations) = try await reopened.read { db in
+            (try db.values(String.self, "SELECT body FROM notes"), try db.values(String.self, "SELECT identifier FROM \(migrationsTable) ORDER BY identifier"))
         }
         #expect(notes == ["kept"])
         #expect(migrations == ["notes.v1", "reminders.v1", "storage.v1.audit-log", "storage.v1.idempotency"])
@@ -72,24 +84,26 @@ import Testing
     @Test func typedValuesAreStoredAsReadableColumns() async throws {
         let bank = try TestBank()
         let id = try #require(AccountID("0F8FAD5B-D9CB-469F-A165-70867728950E"))
-        // Extract Sendable values inside the closure: a Row result would select GRDB's blocking overload.
-        let stored = try await bank.database.writer.read { db -> [String] in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT ? AS id, typeof(?) AS idType, ? AS cents, typeof(?) AS centsType, ? AS role",
-                arguments: [id, id, Money(cents: -1_234), Money(cents: -1_234), Role.employee])
+        let typeOf = bank.database.dialect == .sqlite ? "typeof(?)" : "pg_typeof(?)::text"
+        let stored = try await bank.database.read { db -> [String] in
+            let row = try db.row(
+                "SELECT ? AS id, \(typeOf) AS idType, ? AS cents, \(typeOf) AS centsType, ? AS role",
+                [id, id, Money(cents: -1_234), Money(cents: -1_234), Role.employee])
             guard let row, row["id"] as AccountID? == id, row["cents"] as Money? == Money(cents: -1_234) else { return [] }
             return [row["id"], row["idType"], String(row["cents"] as Int64), row["centsType"], row["role"]]
         }
-        #expect(stored == ["0f8fad5b-d9cb-469f-a165-70867728950e", "text", "-1234", "integer", "employee"])
+        // The type each value is bound as: text and a 64-bit integer.
+        let integer = bank.database.dialect == .sqlite ? "integer" : "bigint"
+        #expect(stored == ["0f8fad5b-d9cb-469f-a165-70867728950e", "text", "-1234", integer, "employee"])
     }
 
     @Test func likePatternEscapesWildcardsAndTheEscapeCharacter() async throws {
         #expect(likePattern(containing: "50%_off\\") == "%50\\%\\_off\\\\%")
         let bank = try TestBank()
         let texts = ["50% off", "500 off", "5_0", "50x off"]
-        let matches: [String] = try await bank.database.writer.read { db in
+        let matches: [String] = try await bank.database.read { db in
             try texts.filter { text in
-                try Bool.fetchOne(db, sql: "SELECT ? LIKE ? ESCAPE '\\'", arguments: [text, likePattern(containing: "50%")]) ?? false
+                try db.value(Bool.self, "SELECT ? LIKE ? ESCAPE '\\'", [text, likePattern(containing: "50%")]) ?? false
             }
         }
         #expect(matches == ["50% off"])
@@ -97,19 +111,24 @@ import Testing
 
     @Test func constraintViolationsAreRecognised() async throws {
         let bank = try TestBank()
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "CREATE TABLE things (id INTEGER PRIMARY KEY, n INTEGER NOT NULL UNIQUE CHECK (n >= 0))")
-            try db.execute(sql: "INSERT INTO things (n) VALUES (1)")
+        let database = bank.database
+        try await database.write { db in
+            try db.execute("CREATE TABLE things (id BIGINT PRIMARY KEY, n BIGINT NOT NULL UNIQUE CHECK (n >= 0))")
+            try db.execute("CREATE TABLE thing_parts (thing_id BIGINT NOT NULL REFERENCES things(id))")
+            try db.execute("INSERT INTO things (id, n) VALUES (1, 1)")
         }
-        let unique = await #expect(throws: DatabaseError.self) {
-            try await bank.database.writer.write { db in try db.execute(sql: "INSERT INTO things (n) VALUES (1)") }
+        func violation(_ sql: String) async -> SQLConstraint? {
+            let error = await #expect(throws: (any Error).self) { try await database.write { db in try db.execute(sql) } }
+            return error.flatMap(SQLConstraint.violated(by:))
         }
-        #expect(unique?.isUniqueViolation == true)
-        #expect(unique?.isCheckViolation == false)
-        let check = await #expect(throws: DatabaseError.self) {
-            try await bank.database.writer.write { db in try db.execute(sql: "INSERT INTO things (n) VALUES (-1)") }
-        }
-        #expect(check?.isCheckViolation == true)
-        #expect(check?.isUniqueViolation == false)
+        #expect(await violation("INSERT INTO things (id, n) VALUES (2, 1)") == .unique)
+        #expect(await violation("INSERT INTO things (id, n) VALUES (1, 2)") == .unique)
+        #expect(await violation("INSERT INTO things (id, n) VALUES (2, -1)") == .check)
+        #expect(await violation("INSERT INTO things (id, n) VALUES (2, NULL)") == .notNull)
+        #expect(await violation("INSERT INTO thing_parts (thing_id) VALUES (9)") == .foreignKey)
+        // Other failures are no constraint at all.
+        #expect(await violation("INSERT INTO no_such_table (n) VALUES (1)") == nil)
+        #expect(SQLConstraint.violated(by: CancellationError()) == nil)
+        #expect(try await database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM things") } == 1)
     }
 }

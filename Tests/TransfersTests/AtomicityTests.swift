@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
@@ -45,7 +44,7 @@ import Transfers
             try database.idempotency.save(StoredResponse(status: status, body: Data()), for: key, at: now, in: db)
         }
         let transfer = try await bank.transfer(20_00, from: source.id, to: .account(target.id), as: ada, hook: hook)
-        let stored = try await database.writer.read { db in try database.idempotency.storedResponse(for: key, in: db) }
+        let stored = try await database.read { db in try database.idempotency.storedResponse(for: key, in: db) }
         #expect(stored == StoredResponse(status: 201, body: Data()))
         #expect(try await bank.transfers.transfer(transfer.id, visibleTo: .owner(ada)).amount == Money(cents: 20_00))
 
@@ -55,7 +54,7 @@ import Transfers
             try database.idempotency.save(StoredResponse(status: status, body: Data()), for: declinedKey, at: now, in: db)
         }
         await #expect(throws: LedgerError.self) { try await bank.transfer(31_00, from: source.id, to: .account(target.id), as: ada, hook: declineHook) }
-        let declined = try await database.writer.read { db in try database.idempotency.storedResponse(for: declinedKey, in: db) }
+        let declined = try await database.read { db in try database.idempotency.storedResponse(for: declinedKey, in: db) }
         #expect(declined == StoredResponse(status: 422, body: Data()))
         #expect(try await bank.balance(source.id) == 30_00)
         try await bank.expectSound()
@@ -114,8 +113,8 @@ import Transfers
         #expect(try await bank.count("SELECT COUNT(*) FROM transactions WHERE status = 'declined'") == declined)
 
         // Replaying the committed order never takes an account below zero: no lost updates.
-        let rows = try await bank.database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT from_account_id, to_account_id, amount_cents FROM transfers ORDER BY seq")
+        let rows = try await bank.database.read { db in
+            try db.rows("SELECT from_account_id, to_account_id, amount_cents FROM transfers ORDER BY seq")
                 .map { (from: $0["from_account_id"] as AccountID, to: $0["to_account_id"] as AccountID, cents: $0["amount_cents"] as Int64) }
         }
         var running = Dictionary(uniqueKeysWithValues: accounts.map { ($0, initial) })

@@ -1,13 +1,13 @@
 import BankCore
 import BankTestSupport
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
 import Transfers
 
-/// Ledger and Transfers over a real SQLite file in a fresh temporary directory; removed when the test is done.
+/// Ledger and Transfers over a real database (a SQLite file in a fresh temporary directory, or a fresh schema on the
+/// test PostgreSQL server; see ``TestDatabase``); removed when the test is done.
 final class TestBank: Sendable {
     let directory: String
     let database: BankDatabase
@@ -21,8 +21,8 @@ final class TestBank: Sendable {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("transfers-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        database = try BankDatabase(
-            path: directory + "/bank.sqlite", modules: [LedgerModule(), TransfersModule()], auditKey: [UInt8](repeating: 3, count: 32))
+        database = try TestDatabase.open(
+            modules: [LedgerModule(), TransfersModule()], auditKey: [UInt8](repeating: 3, count: 32), directory: directory)
         manualClock = ManualClock(Self.start)
         ledger = LedgerService(database: database, clock: manualClock.clock)
         transfers = TransferService(database: database, ledger: ledger, clock: manualClock.clock)
@@ -55,8 +55,8 @@ final class TestBank: Sendable {
     }
 
     /// A count from a SQL query.
-    func count(_ sql: String, _ arguments: StatementArguments = []) async throws -> Int {
-        try await database.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
+    func count(_ sql: String, _ arguments: SQLArguments = []) async throws -> Int {
+        try await database.read { db in try db.value(Int.self, sql, arguments) ?? -1 }
     }
 
     /// Asserts every ledger invariant and the audit chain.

@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import Ledger
 import Storage
 import Testing
@@ -123,8 +122,8 @@ import Transfers
         #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .account(closed.id), as: ada) }?.code == "account_closed")
         // By number, a closed account does not exist, exactly as lookup answers: the number's existence is not revealed.
         #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .number(closed.number), as: ada) }?.code == "account_not_found")
-        try await bank.database.writer.write { db in
-            try db.execute(sql: "UPDATE accounts SET status = 'frozen' WHERE id = ?", arguments: [bobChecking.id])
+        try await bank.database.write { db in
+            try db.execute("UPDATE accounts SET status = 'frozen' WHERE id = ?", [bobChecking.id])
         }
         #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .account(bobChecking.id), as: ada) }?.code == "account_frozen")
         #expect(await ledgerError { try await bank.transfer(1_00, from: bobChecking.id, to: .account(adaChecking.id), as: bob) }?.code == "account_frozen")

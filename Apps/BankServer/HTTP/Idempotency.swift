@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -43,7 +42,7 @@ struct IdempotentResponder: Sendable {
         let fingerprint = fingerprintHash.hash(Array("\(request.method.rawValue) \(request.uri.path)\u{0}".utf8) + body)
         let key = IdempotencyKey(scope: principal.userID.description, key: header, fingerprint: Hex.encode(fingerprint))
         let store = database.idempotency
-        if let stored = try await database.writer.read({ db in try store.storedResponse(for: key, in: db) }) {
+        if let stored = try await database.read({ db in try store.storedResponse(for: key, in: db) }) {
             return Self.replay(stored)
         }
         return try await store.whileInFlight(key) {
@@ -60,7 +59,7 @@ struct IdempotentResponder: Sendable {
                 }
                 do {
                     try store.save(response, for: key, at: now, in: db)
-                } catch let error as DatabaseError where error.isUniqueViolation {
+                } catch let error where SQLConstraint.violated(by: error) == .unique {
                     // Another process answered this key first: roll this effect back and replay that answer.
                     throw AlreadyStored()
                 }
@@ -68,7 +67,7 @@ struct IdempotentResponder: Sendable {
             do {
                 return .json(encode(try await operation(hook)), status: status)
             } catch is AlreadyStored {
-                guard let stored = try await database.writer.read({ db in try store.storedResponse(for: key, in: db) }) else {
+                guard let stored = try await database.read({ db in try store.storedResponse(for: key, in: db) }) else {
                     throw IdempotencyError.requestInProgress
                 }
                 return Self.replay(stored)

@@ -1,6 +1,5 @@
 import BankCore
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import NIOCore

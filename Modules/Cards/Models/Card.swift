@@ -1,6 +1,5 @@
 public import BankCore
 public import Foundation
-import GRDB
 import Storage
 
 /// Whether a card can pay.
@@ -47,10 +46,10 @@ public struct RevealedCard: Sendable, Hashable {
     public let expiryYear: Int
 }
 
-struct CardRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "cards"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+struct CardRecord: Sendable {
+    /// The columns a card is read and inserted with, in the order ``insert(in:)`` binds them.
+    static let columns =
+        "id, account_id, owner_id, pan_ciphertext, key_version, pan_hash, last_four, brand, expiry_month, expiry_year, cardholder_name, status, created_at, updated_at"
 
     var id: CardID
     var accountId: AccountID
@@ -88,12 +87,38 @@ struct CardRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     }
 
     /// Decoded by hand: every card purchase reads its card row, and Codable decoding showed in its profile.
-    init(row: Row) throws {
+    init(row: SQLRow) {
         self.init(
             id: row["id"], accountId: row["account_id"], ownerId: row["owner_id"], panCiphertext: row["pan_ciphertext"],
             keyVersion: row["key_version"], panHash: row["pan_hash"], lastFour: row["last_four"], brand: row["brand"],
             expiryMonth: row["expiry_month"], expiryYear: row["expiry_year"], cardholderName: row["cardholder_name"],
             status: CardStatus(rawValue: row["status"]) ?? .cancelled, createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"))
+    }
+
+    /// Inserts this card.
+    func insert(in db: any SQLDatabase) throws {
+        try db.execute(
+            "INSERT INTO cards (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                id, accountId, ownerId, panCiphertext, keyVersion, panHash, lastFour, brand, expiryMonth, expiryYear, cardholderName,
+                status.rawValue, createdAt, updatedAt,
+            ])
+    }
+
+    /// Writes every column but the primary key back to the card's row, as GRDB's `update(db)` did.
+    /// - Returns: whether the row was found (GRDB threw `RecordError.recordNotFound` when it was not).
+    func update(in db: any SQLDatabase) throws -> Bool {
+        try db.execute(
+            """
+            UPDATE cards SET account_id = ?, owner_id = ?, pan_ciphertext = ?, key_version = ?, pan_hash = ?, last_four = ?, brand = ?,
+                expiry_month = ?, expiry_year = ?, cardholder_name = ?, status = ?, created_at = ?, updated_at = ?
+            WHERE id = ?
+            """,
+            [
+                accountId, ownerId, panCiphertext, keyVersion, panHash, lastFour, brand, expiryMonth, expiryYear, cardholderName,
+                status.rawValue, createdAt, updatedAt, id,
+            ])
+        return db.changedRowCount > 0
     }
 
     var card: Card {

@@ -1,17 +1,12 @@
 import BankCore
 import Foundation
-import GRDB
 import Storage
 
 /// Failed logins of one user from one source (an IPv4 address or an IPv6 /64), for the lockout decision.
 ///
 /// A row with `lockoutCount > 0` is a source whose failures already locked the user once: from then
 /// on its failures lock only itself (see ``IdentityService/LockoutPolicy``).
-struct LoginSourceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "login_sources"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+struct LoginSourceRecord: Sendable {
     var userId: UserID
     var source: String
     /// Failures in a row from this source; for a source that has not caused a lock, failures of the current streak.
@@ -23,9 +18,24 @@ struct LoginSourceRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     var updatedAt: Date
 
     /// The row of `user` and `source`, or a fresh one.
-    static func find(user: UserID, source: String, in db: Database) throws -> LoginSourceRecord {
-        try fetchOne(db, key: ["user_id": user, "source": source])
+    /// - Parameter forUpdate: lock the row (on engines that lock rows) because it is about to be saved.
+    static func find(user: UserID, source: String, in db: any SQLDatabase, forUpdate: Bool = false) throws -> LoginSourceRecord {
+        try db.row(
+            "SELECT * FROM login_sources WHERE user_id = ? AND source = ?" + (forUpdate ? db.dialect.forUpdate : ""), [user, source]
+        ).map(LoginSourceRecord.init(row:))
             ?? LoginSourceRecord(userId: user, source: source, failedCount: 0, lockoutCount: 0, lockedUntil: nil, updatedAt: .distantPast)
+    }
+
+    /// Writes this row: updates the stored row of its user and source, or inserts it when there is none.
+    func save(in db: any SQLDatabase) throws {
+        try db.execute(
+            """
+            INSERT INTO login_sources (user_id, source, failed_count, lockout_count, locked_until, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (user_id, source) DO UPDATE SET
+                failed_count = excluded.failed_count, lockout_count = excluded.lockout_count,
+                locked_until = excluded.locked_until, updated_at = excluded.updated_at
+            """,
+            [userId, source, failedCount, lockoutCount, lockedUntil, updatedAt])
     }
 
     /// The source a client address counts as: an IPv4 address as is, an IPv6 address by its /64 prefix
@@ -42,5 +52,14 @@ struct LoginSourceRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
         let groups = head + Array(repeating: "0", count: max(0, 8 - head.count - tail.count)) + tail
         guard groups.count == 8 else { return address }
         return groups.prefix(4).map { String(Int($0, radix: 16) ?? 0, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+}
+
+extension LoginSourceRecord {
+    /// Decodes a row of `SELECT * FROM login_sources`.
+    init(row: SQLRow) {
+        self.init(
+            userId: row["user_id"], source: row["source"], failedCount: row["failed_count"], lockoutCount: row["lockout_count"],
+            lockedUntil: row.optionalTimestamp("locked_until"), updatedAt: row.timestamp("updated_at"))
     }
 }

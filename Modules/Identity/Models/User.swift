@@ -1,13 +1,9 @@
 public import BankCore
 public import Foundation
-import GRDB
+import Storage
 
 /// A user as Identity stores it; the password hash never leaves the module.
-struct UserRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "users"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+struct UserRecord: Sendable {
     var id: UserID
     var email: String
     var passwordHash: String
@@ -28,6 +24,39 @@ struct UserRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     }
 }
 
+extension UserRecord {
+    /// Decodes a row of `SELECT * FROM users` (or any query with these column names).
+    init(row: SQLRow) {
+        self.init(
+            id: row["id"], email: row["email"], passwordHash: row["password_hash"], firstName: row["first_name"],
+            lastName: row["last_name"], phone: row["phone"], role: row["role"], status: row["status"],
+            failedLoginCount: row["failed_login_count"], lockoutCount: row["lockout_count"],
+            lockedUntil: row.optionalTimestamp("locked_until"), createdAt: row.timestamp("created_at"),
+            updatedAt: row.timestamp("updated_at"))
+    }
+
+    /// The user with `id`, or `nil`.
+    static func find(_ id: UserID, in db: any SQLDatabase, forUpdate: Bool = false) throws -> UserRecord? {
+        try db.row("SELECT * FROM users WHERE id = ?" + (forUpdate ? db.dialect.forUpdate : ""), [id]).map(UserRecord.init(row:))
+    }
+
+    /// The user with `email` (already normalized), or `nil`.
+    static func find(email: String, in db: any SQLDatabase, forUpdate: Bool = false) throws -> UserRecord? {
+        try db.row("SELECT * FROM users WHERE email = ?" + (forUpdate ? db.dialect.forUpdate : ""), [email]).map(UserRecord.init(row:))
+    }
+
+    /// Inserts this user. - Throws: a unique violation when the email (or id) is taken.
+    func insert(in db: any SQLDatabase) throws {
+        try db.execute(
+            """
+            INSERT INTO users (id, email, password_hash, first_name, last_name, phone, role, status, failed_login_count, lockout_count,
+                               locked_until, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [id, email, passwordHash, firstName, lastName, phone, role, status, failedLoginCount, lockoutCount, lockedUntil,
+             createdAt, updatedAt])
+    }
+}
 
 /// A user as other modules and the API see it.
 public struct User: Sendable, Hashable {

@@ -1,6 +1,5 @@
 public import BankCore
 public import Foundation
-import GRDB
 import Storage
 
 /// The kinds of member account.
@@ -72,10 +71,9 @@ public struct BalanceReport: Sendable, Hashable {
     public var matches: Bool { balance == computedBalance }
 }
 
-struct AccountRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "accounts"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+struct AccountRecord: Sendable {
+    /// The columns an account is read with.
+    static let columns = "id, number, system_code, owner_id, account_type, nickname, status, balance_cents, daily_debit_limit_cents, created_at, closed_at"
 
     var id: AccountID
     var number: String?
@@ -93,7 +91,7 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 
     /// Decoded by hand: the account row is read on every money movement and balance request, and
     /// Codable decoding was a measurable share of that path.
-    init(row: Row) throws {
+    init(row: SQLRow) {
         id = row["id"]
         number = row["number"]
         systemCode = row["system_code"]
@@ -122,6 +120,13 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         self.dailyDebitLimitCents = dailyDebitLimitCents
         self.createdAt = createdAt
         self.closedAt = closedAt
+    }
+
+    /// Inserts this account.
+    func insert(in db: any SQLDatabase) throws {
+        try db.execute(
+            "INSERT INTO accounts (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [id, number, systemCode, ownerId, accountType, nickname, status.rawValue, balanceCents, dailyDebitLimitCents, createdAt, closedAt])
     }
 
     /// The public view of a member account; `nil` for system accounts.

@@ -1,6 +1,5 @@
 public import BankCore
 public import Foundation
-import GRDB
 import Storage
 
 /// Whether money came in or went out.
@@ -47,11 +46,7 @@ public struct Transaction: Sendable, Hashable {
     public let reversesTransactionID: TransactionID?
 }
 
-struct TransactionRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "transactions"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+struct TransactionRecord: Sendable {
     var seq: Int64?
     var id: TransactionID
     var accountId: AccountID
@@ -69,35 +64,31 @@ struct TransactionRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     var createdAt: Date
     var reversesTransactionId: TransactionID?
 
-    /// The table's columns in definition order, which is the order `SELECT *` returns them in
-    /// (`reverses_transaction_id` came with ledger.v2's ALTER TABLE, so it is last). A test pins it.
-    static let columnOrder = [
+    /// The columns a transaction is read with, in the order ``init(row:)`` reads them: every query names
+    /// them as ``columns`` rather than `SELECT *`, whose order depends on the engine and the table's history.
+    static let columnNames = [
         "seq", "id", "account_id", "type", "kind", "status", "amount_cents", "balance_after_cents", "description", "category", "card_id",
         "transfer_id", "counterparty_account_number", "decline_reason", "created_at", "reverses_transaction_id",
     ]
 
-    /// Decoded by hand, timestamps included: statements and listings decode thousands of rows per
-    /// request, and Codable decoding with GRDB's date parser was most of that time. A `SELECT *` row is
-    /// read by position, which spares a by-name column search per field.
-    init(row: Row) throws {
-        if row.count == Self.columnOrder.count {
-            // Ids through `uuid(atIndex:)`, not GRDB's generic decoding: see there.
-            guard let id = row.uuid(atIndex: 1), let account = row.uuid(atIndex: 2) else { throw DatabaseError(message: "transaction without id") }
-            self.init(
-                seq: row[0], id: TransactionID(id), accountId: AccountID(account), type: TransactionType(rawValue: row[3]) ?? .debit,
-                kind: TransactionKind(rawValue: row[4]) ?? .withdrawal, status: TransactionStatus(rawValue: row[5]) ?? .declined,
-                amountCents: row[6], balanceAfterCents: row[7], description: row[8], category: row[9], cardId: row.uuid(atIndex: 10).map(CardID.init),
-                transferId: row.uuid(atIndex: 11).map(TransferID.init), counterpartyAccountNumber: row[12], declineReason: row[13],
-                createdAt: row.timestamp(atIndex: 14), reversesTransactionId: row.uuid(atIndex: 15).map(TransactionID.init))
-            return
-        }
+    /// ``columnNames`` as a select list.
+    static let columns = columnNames.joined(separator: ", ")
+
+    /// Decoded by hand and by position, timestamps included: statements and listings decode thousands of
+    /// rows per request, and Codable decoding with GRDB's date parser was most of that time.
+    init(row: SQLRow) {
         self.init(
-            seq: row["seq"], id: row["id"], accountId: row["account_id"], type: TransactionType(rawValue: row["type"]) ?? .debit,
-            kind: TransactionKind(rawValue: row["kind"]) ?? .withdrawal, status: TransactionStatus(rawValue: row["status"]) ?? .declined,
-            amountCents: row["amount_cents"], balanceAfterCents: row["balance_after_cents"], description: row["description"],
-            category: row["category"], cardId: row["card_id"], transferId: row["transfer_id"],
-            counterpartyAccountNumber: row["counterparty_account_number"], declineReason: row["decline_reason"],
-            createdAt: row.timestamp("created_at"), reversesTransactionId: row["reverses_transaction_id"])
+            seq: row[0], id: TransactionID(row.uuid(atIndex: 1)!), accountId: AccountID(row.uuid(atIndex: 2)!),
+            type: TransactionType(rawValue: row[3]) ?? .debit, kind: TransactionKind(rawValue: row[4]) ?? .withdrawal,
+            status: TransactionStatus(rawValue: row[5]) ?? .declined, amountCents: row[6], balanceAfterCents: row[7], description: row[8],
+            category: row[9], cardId: row.uuid(atIndex: 10).map(CardID.init), transferId: row.uuid(atIndex: 11).map(TransferID.init),
+            counterpartyAccountNumber: row[12], declineReason: row[13], createdAt: row.timestamp(atIndex: 14),
+            reversesTransactionId: row.uuid(atIndex: 15).map(TransactionID.init))
+    }
+
+    /// The transaction with `id`, if any.
+    static func find(_ id: TransactionID, in db: any SQLDatabase) throws -> TransactionRecord? {
+        try db.row("SELECT \(columns) FROM transactions WHERE id = ?", [id]).map(TransactionRecord.init(row:))
     }
 
     init(

@@ -1,6 +1,6 @@
 public import BankCore
 public import Foundation
-import GRDB
+public import Storage
 
 /// The kinds of request a member can file.
 public enum ServiceRequestType: String, Sendable, Codable, CaseIterable {
@@ -93,11 +93,13 @@ public enum ServiceRequestTag {}
 /// Identifies a service request.
 public typealias ServiceRequestID = Identifier<ServiceRequestTag>
 
-struct ServiceRequestRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "service_requests"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+/// Stored as their raw text, as the table's CHECK constraints name them.
+extension ServiceRequestType: SQLValueConvertible {}
+extension ServiceRequestStatus: SQLValueConvertible {}
 
+/// One row of `service_requests`, decoded by column name.
+struct ServiceRequestRecord: Sendable {
+    /// Assigned by the database on insert; `nil` on a record not yet read back.
     var seq: Int64?
     var id: ServiceRequestID
     var memberId: UserID
@@ -116,6 +118,26 @@ struct ServiceRequestRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     var createdAt: Date
     var updatedAt: Date
 
+    init(row: SQLRow) {
+        seq = row["seq"]
+        id = row["id"]
+        memberId = row["member_id"]
+        type = row["type"]
+        status = row["status"]
+        accountId = row["account_id"]
+        cardId = row["card_id"]
+        transactionId = row["transaction_id"]
+        details = row["details"]
+        note = row["note"]
+        rejectionReason = row["rejection_reason"]
+        decidedBy = row["decided_by"]
+        decidedAt = row.optionalTimestamp("decided_at")
+        result = row["result"]
+        resultViewedAt = row.optionalTimestamp("result_viewed_at")
+        createdAt = row.timestamp("created_at")
+        updatedAt = row.timestamp("updated_at")
+    }
+
     init(id: ServiceRequestID, member: UserID, details: ServiceRequestDetails, at date: Date) {
         self.id = id
         memberId = member
@@ -127,6 +149,37 @@ struct ServiceRequestRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         self.details = Self.encode(details.fields)
         createdAt = date
         updatedAt = date
+    }
+
+    /// Inserts the record; the database assigns `seq`.
+    func insert(_ db: any SQLDatabase) throws {
+        try db.execute(
+            """
+            INSERT INTO service_requests (id, member_id, type, status, account_id, card_id, transaction_id, details, note,
+                rejection_reason, decided_by, decided_at, result, result_viewed_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                id, memberId, type, status, accountId, cardId, transactionId, details, note,
+                rejectionReason, decidedBy, decidedAt, result, resultViewedAt, createdAt, updatedAt,
+            ])
+    }
+
+    /// Writes every column of a record read from the database back to its row (by `seq`, the primary key).
+    /// - Returns: whether the row was found.
+    func update(_ db: any SQLDatabase) throws -> Bool {
+        try db.execute(
+            """
+            UPDATE service_requests SET id = ?, member_id = ?, type = ?, status = ?, account_id = ?, card_id = ?,
+                transaction_id = ?, details = ?, note = ?, rejection_reason = ?, decided_by = ?, decided_at = ?, result = ?,
+                result_viewed_at = ?, created_at = ?, updated_at = ?
+            WHERE seq = ?
+            """,
+            [
+                id, memberId, type, status, accountId, cardId, transactionId, details, note,
+                rejectionReason, decidedBy, decidedAt, result, resultViewedAt, createdAt, updatedAt, seq,
+            ])
+        return db.changedRowCount == 1
     }
 
     func request() throws -> ServiceRequest {

@@ -1,4 +1,3 @@
-public import GRDB
 
 /// Storage's own tables: the audit log and idempotency records. Always migrated first.
 public struct StorageModule: BankModule {
@@ -7,10 +6,11 @@ public struct StorageModule: BankModule {
     /// Creates the module value.
     public init() {}
 
-    public func registerMigrations(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("storage.v1.audit-log") { db in
-            try db.execute(
-                sql: """
+    public var migrations: [SQLMigration] {
+        [
+            SQLMigration(
+                "storage.v1.audit-log",
+                sqlite: """
                     CREATE TABLE audit_log (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
                         at TEXT NOT NULL,
@@ -32,11 +32,38 @@ public struct StorageModule: BankModule {
                         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
                     CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
                         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-                    """)
-        }
-        migrator.registerMigration("storage.v1.idempotency") { db in
-            try db.execute(
-                sql: """
+                    """,
+                postgres: """
+                    CREATE TABLE audit_log (
+                        id BIGINT PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        actor_id TEXT,
+                        actor_role TEXT,
+                        action TEXT NOT NULL,
+                        target_type TEXT NOT NULL,
+                        target_id TEXT,
+                        ip TEXT,
+                        user_agent TEXT,
+                        request_id TEXT,
+                        details TEXT NOT NULL,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
+                    CREATE INDEX audit_log_action ON audit_log(action, id);
+                    CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN RAISE EXCEPTION 'audit_log is append-only'; END
+                        $$;
+                    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+                    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+                    CREATE TRIGGER audit_log_append_only_truncate BEFORE TRUNCATE ON audit_log
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+                    """),
+            SQLMigration(
+                "storage.v1.idempotency",
+                sqlite: """
                     CREATE TABLE idempotency_records (
                         scope TEXT NOT NULL,
                         key TEXT NOT NULL,
@@ -47,7 +74,19 @@ public struct StorageModule: BankModule {
                         PRIMARY KEY (scope, key)
                     ) WITHOUT ROWID;
                     CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
-                    """)
-        }
+                    """,
+                postgres: """
+                    CREATE TABLE idempotency_records (
+                        scope TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        status BIGINT NOT NULL,
+                        body BYTEA NOT NULL,
+                        created_at TEXT NOT NULL,
+                        PRIMARY KEY (scope, key)
+                    );
+                    CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
+                    """),
+        ]
     }
 }

@@ -1,7 +1,7 @@
 public import BankCore
 public import Foundation
-import GRDB
 public import Ledger
+import Storage
 
 /// Where a transfer goes: an account id, or an account number as another member gave it.
 public enum TransferTarget: Sendable, Hashable {
@@ -37,11 +37,7 @@ public struct Transfer: Sendable, Hashable {
     public let createdAt: Date
 }
 
-struct TransferRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "transfers"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+struct TransferRecord: Sendable {
     var seq: Int64?
     var id: TransferID
     var fromAccountId: AccountID
@@ -51,4 +47,26 @@ struct TransferRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var debitTransactionId: TransactionID
     var creditTransactionId: TransactionID
     var createdAt: Date
+
+    init(row: SQLRow) {
+        seq = row["seq"]
+        id = row["id"]
+        fromAccountId = row["from_account_id"]
+        toAccountId = row["to_account_id"]
+        amountCents = row["amount_cents"]
+        description = row["description"]
+        debitTransactionId = row["debit_transaction_id"]
+        creditTransactionId = row["credit_transaction_id"]
+        createdAt = row.timestamp("created_at")
+    }
+
+    /// The transfer with `id`, if any.
+    static func find(_ id: TransferID, in db: any SQLDatabase) throws -> TransferRecord? {
+        try db.row(
+            """
+            SELECT seq, id, from_account_id, to_account_id, amount_cents, description, debit_transaction_id, credit_transaction_id, created_at
+            FROM transfers WHERE id = ?
+            """, [id]
+        ).map(TransferRecord.init(row:))
+    }
 }
