@@ -135,30 +135,18 @@ public struct LedgerModule: BankModule {
                     CREATE INDEX postings_account ON postings(account_id, created_at, amount_cents);
                     CREATE INDEX postings_entry ON postings(entry_id);
 
-                    CREATE FUNCTION transactions_immutable_update() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'transactions are never updated; post a reversal'; END
-                        $$;
-                    CREATE FUNCTION transactions_immutable_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'transactions are never deleted; post a reversal'; END
-                        $$;
-                    CREATE FUNCTION postings_immutable_update() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'postings are never updated'; END
-                        $$;
-                    CREATE FUNCTION postings_immutable_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'postings are never deleted'; END
-                        $$;
                     CREATE TRIGGER transactions_immutable_update BEFORE UPDATE ON transactions
-                        FOR EACH ROW EXECUTE FUNCTION transactions_immutable_update();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('transactions are never updated; post a reversal');
                     CREATE TRIGGER transactions_immutable_delete BEFORE DELETE ON transactions
-                        FOR EACH ROW EXECUTE FUNCTION transactions_immutable_delete();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('transactions are never deleted; post a reversal');
                     CREATE TRIGGER transactions_immutable_truncate BEFORE TRUNCATE ON transactions
-                        FOR EACH STATEMENT EXECUTE FUNCTION transactions_immutable_delete();
+                        FOR EACH STATEMENT EXECUTE FUNCTION bankkit_refuse('transactions are never deleted; post a reversal');
                     CREATE TRIGGER postings_immutable_update BEFORE UPDATE ON postings
-                        FOR EACH ROW EXECUTE FUNCTION postings_immutable_update();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('postings are never updated');
                     CREATE TRIGGER postings_immutable_delete BEFORE DELETE ON postings
-                        FOR EACH ROW EXECUTE FUNCTION postings_immutable_delete();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('postings are never deleted');
                     CREATE TRIGGER postings_immutable_truncate BEFORE TRUNCATE ON postings
-                        FOR EACH STATEMENT EXECUTE FUNCTION postings_immutable_delete();
+                        FOR EACH STATEMENT EXECUTE FUNCTION bankkit_refuse('postings are never deleted');
 
                     INSERT INTO accounts (id, system_code, account_type, created_at)
                         VALUES ('00000000-0000-0000-0000-00000000ca5d', 'external:cash', 'system',

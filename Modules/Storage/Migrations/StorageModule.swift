@@ -51,15 +51,16 @@ public struct StorageModule: BankModule {
                     );
                     CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
                     CREATE INDEX audit_log_action ON audit_log(action, id);
-                    CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'audit_log is append-only'; END
+                    -- The one trigger function of every append-only table: it refuses the change with its argument.
+                    CREATE FUNCTION bankkit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END
                         $$;
                     CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
-                        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('audit_log is append-only');
                     CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
-                        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('audit_log is append-only');
                     CREATE TRIGGER audit_log_append_only_truncate BEFORE TRUNCATE ON audit_log
-                        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+                        FOR EACH STATEMENT EXECUTE FUNCTION bankkit_refuse('audit_log is append-only');
                     """),
             SQLMigration(
                 "storage.v1.idempotency",

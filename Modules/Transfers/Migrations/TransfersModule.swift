@@ -47,18 +47,12 @@ public struct TransfersModule: BankModule {
                     );
                     CREATE INDEX transfers_from ON transfers(from_account_id, seq);
                     CREATE INDEX transfers_to ON transfers(to_account_id, seq);
-                    CREATE FUNCTION transfers_immutable_update() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'transfers are never updated'; END
-                        $$;
-                    CREATE FUNCTION transfers_immutable_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'transfers are never deleted'; END
-                        $$;
                     CREATE TRIGGER transfers_immutable_update BEFORE UPDATE ON transfers
-                        FOR EACH ROW EXECUTE FUNCTION transfers_immutable_update();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('transfers are never updated');
                     CREATE TRIGGER transfers_immutable_delete BEFORE DELETE ON transfers
-                        FOR EACH ROW EXECUTE FUNCTION transfers_immutable_delete();
+                        FOR EACH ROW EXECUTE FUNCTION bankkit_refuse('transfers are never deleted');
                     CREATE TRIGGER transfers_immutable_truncate BEFORE TRUNCATE ON transfers
-                        FOR EACH STATEMENT EXECUTE FUNCTION transfers_immutable_delete();
+                        FOR EACH STATEMENT EXECUTE FUNCTION bankkit_refuse('transfers are never deleted');
                     """),
         ]
     }
