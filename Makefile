@@ -1,6 +1,6 @@
 # BankKit: two commands for a newcomer.
 #   make run   installs what is missing, builds, seeds the demo bank once, and serves it on http://127.0.0.1:8080 (data in ./data)
-#   make test  installs what is missing, builds, runs every test (Swift, browser, reliability), and a smoke run of the load benchmark
+#   make test  installs what is missing, builds, runs every test (Swift on SQLite and on PostgreSQL, browser, reliability), and a smoke run of the load benchmark
 .PHONY: run test build deps
 
 APT_PACKAGES := libsqlite3-dev libsodium-dev pkg-config wrk curl python3 chromium chromium-driver postgresql
@@ -16,6 +16,7 @@ test: deps
 	Benchmarks/load/run.sh --smoke
 	Tests/Reliability/run.sh --short
 	Tests/Browser/run.sh
+	Tests/Postgres/run.sh
 	swift test --skip-build
 
 build: deps
