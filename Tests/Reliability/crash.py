@@ -6,6 +6,15 @@ request retried with its own Idempotency-Key and the same bytes until it gets a 
   Tests/Reliability/crash.py            # short form: 8 kills, ~30 s (part of `make test`)
   Tests/Reliability/crash.py --long     # long form: 60 kills, more members and threads, ~10 min
   Tests/Reliability/crash.py --kills 12 --threads 32 --members 10 --seed 7 --keep
+  Tests/Reliability/crash.py --postgres postgres://bankkit@127.0.0.1:55432/bankkit --instances 2
+
+On PostgreSQL (`--postgres URL`, or BANKKIT_RELIABILITY_DATABASE_URL) the run gets a fresh schema on that
+server, and `--instances N` servers on different ports share it (with the same secrets, passed through
+their environment). Thread i sends its transfers to instance i % N; a retry after a transport failure
+goes to the next instance, so a transfer committed by one instance before it was killed must be replayed
+by another. A fraction of the keys (`--race`, 5 % with several instances) is also sent to a second
+instance at the same moment. Each kill hits one random instance, every fourth kill all of them; what was
+killed is restarted.
 
 Asserts at the end:
   * every acknowledged transfer (201) exists exactly once (GET /transfers/{id}, and the transfers
@@ -16,13 +25,16 @@ Asserts at the end:
     distinct transfers that exist, and that balance is what GET /accounts/{id}/balance reports, with
     `match: true`;
   * no request ever got a 5xx; every request ended with 201;
+  * no key got more than one fresh (not replayed) 201, whichever instances its copies went to;
   * `bankctl verify` exits 0 (postings sum to zero, cached = computed balances, audit chain).
+On PostgreSQL the transfers table is read with psql, and the idempotency records too: one per key.
 Exit status 1 on any failed assertion.
 """
 import argparse
 import json
 import random
 import shutil
+import signal
 import sqlite3
 import sys
 import threading
@@ -39,7 +51,8 @@ DEPOSIT = 10_000_000  # cents per account: transfers of 1..500 cents never run d
 
 class Op:
     __slots__ = ("key", "member", "from_id", "to_id", "amount", "payload", "attempts", "transport_failures",
-                 "acked_id", "ids", "replayed", "statuses", "done")
+                 "acked_id", "ids", "replayed", "statuses", "done", "lock", "sent_to", "answered_by", "fresh",
+                 "raced", "race_transport_failures")
 
     def __init__(self, member, from_id, to_id, amount):
         self.key = f"crash-{uuid.uuid4()}"
@@ -55,6 +68,12 @@ class Op:
         self.replayed = False
         self.statuses = []
         self.done = False
+        self.lock = threading.Lock()
+        self.sent_to = []  # the instance of every attempt of the first copy, in order
+        self.answered_by = None  # the instance whose 201 the first copy got
+        self.fresh = 0  # 201s without Idempotent-Replayed, over every copy: at most one may exist
+        self.raced = False  # a second copy was sent to another instance at the same moment
+        self.race_transport_failures = 0
 
 
 class Member:
@@ -70,54 +89,79 @@ class Member:
 
 
 class Run:
-    def __init__(self, server, members, accounts, args):
-        self.server = server
+    def __init__(self, servers, members, accounts, args):
+        self.servers = servers
         self.members = members
         self.accounts = accounts
         self.args = args
         self.ops = []
         self.ops_lock = threading.Lock()
         self.stop = threading.Event()
-        self.inflight = 0
+        self.inflight_by = [0] * len(servers)  # requests in flight per instance
         self.inflight_lock = threading.Lock()
-        self.server_errors = []  # (key, status, body)
+        self.server_errors = []  # (key, status, body, instance)
         self.unexpected = []  # (key, status, body) definite answers other than 201
         self.id_mismatch = []
 
-    def add_inflight(self, delta):
-        with self.inflight_lock:
-            self.inflight += delta
+    @property
+    def inflight(self):
+        return sum(self.inflight_by)
 
-    def execute(self, client, op):
-        """Sends op until a definite answer arrives; transport failures and 'in progress' are retried."""
+    def add_inflight(self, instance, delta):
+        with self.inflight_lock:
+            self.inflight_by[instance] += delta
+
+    def execute(self, clients, op, instance, first_copy=True):
+        """Sends op until a definite answer arrives; transport failures and 'in progress' are retried.
+
+        A transport failure (the instance was killed) moves the retry to the next instance: with several, the
+        retry of a transfer one instance committed before its crash must be replayed by another.
+        """
         backoff = 0.05
         while True:
-            op.attempts += 1
-            client.rebase(self.server.base)
-            self.add_inflight(1)
+            server = self.servers[instance]
+            client = clients[instance]
+            client.rebase(server.base)
+            with op.lock:
+                op.attempts += 1
+                if first_copy:
+                    op.sent_to.append(instance)
+            sent = instance
+            self.add_inflight(sent, 1)
             try:
                 status, headers, body = client.call("POST", "/transfers", op.payload, token=op.member.token, key=op.key)
             except Exception:  # connection refused/reset, EOF mid-response, timeout: no answer, so unknown outcome
-                op.transport_failures += 1
+                with op.lock:
+                    if first_copy:
+                        op.transport_failures += 1
+                    else:
+                        op.race_transport_failures += 1
                 time.sleep(backoff + random.random() * backoff)
                 backoff = min(backoff * 2, 1.0)
+                instance = (instance + 1) % len(self.servers)
                 continue
             finally:
-                self.add_inflight(-1)
-            op.statuses.append(status)
-            if status == 201:
-                op.ids.append(body["id"])
-                op.replayed = op.replayed or headers.get("idempotent-replayed") == "true"
-                if op.acked_id is None:
-                    op.acked_id = body["id"]
-                elif op.acked_id != body["id"]:
-                    self.id_mismatch.append((op.key, op.acked_id, body["id"]))
-                if (body.get("from_account_id"), body.get("to_account_id"), body.get("amount_cents")) != (op.from_id, op.to_id, op.amount):
-                    self.unexpected.append((op.key, status, body))
-                op.done = True
-                return
+                self.add_inflight(sent, -1)
+            with op.lock:
+                op.statuses.append(status)
+                if status == 201:
+                    op.ids.append(body["id"])
+                    replayed = headers.get("idempotent-replayed") == "true"
+                    if not replayed:
+                        op.fresh += 1
+                    if first_copy:
+                        op.replayed = op.replayed or replayed
+                        op.answered_by = instance
+                    if op.acked_id is None:
+                        op.acked_id = body["id"]
+                    elif op.acked_id != body["id"]:
+                        self.id_mismatch.append((op.key, op.acked_id, body["id"]))
+                    if (body.get("from_account_id"), body.get("to_account_id"), body.get("amount_cents")) != (op.from_id, op.to_id, op.amount):
+                        self.unexpected.append((op.key, status, body))
+                    op.done = True
+                    return
             if status >= 500:
-                self.server_errors.append((op.key, status, body))
+                self.server_errors.append((op.key, status, body, server.name))
                 time.sleep(backoff)
                 continue
             code = body.get("code") if isinstance(body, dict) else None
@@ -126,18 +170,22 @@ class Run:
                 backoff = min(backoff * 2, 1.0)
                 continue
             if status == 401:  # access token expired (long runs): log in again, same key
-                op.member.relogin(self.server.base)
+                op.member.relogin(server.base)
                 continue
             if status == 429:
                 time.sleep(backoff)
                 continue
-            self.unexpected.append((op.key, status, body))
-            op.done = True
+            with op.lock:
+                self.unexpected.append((op.key, status, body))
+                op.done = True
             return
 
     def worker(self, index):
         rng = random.Random(self.args.seed * 1000 + index)
-        client = Client(self.server.base, timeout=60)
+        count = len(self.servers)
+        home = index % count
+        clients = [Client(server.base, timeout=60) for server in self.servers]
+        race_clients = [Client(server.base, timeout=60) for server in self.servers] if self.args.race else None
         while not self.stop.is_set():
             member = rng.choice(self.members)
             source = rng.choice(member.accounts)
@@ -145,8 +193,17 @@ class Run:
             op = Op(member, source, target, rng.randint(1, 500))
             with self.ops_lock:
                 self.ops.append(op)
-            self.execute(client, op)
-        client.close()
+            if self.args.race and rng.random() < self.args.race:
+                # The same key and bytes to another instance at the same moment: one must run it, the other replay it.
+                op.raced = True
+                copy = threading.Thread(target=self.execute, args=(race_clients, op, (home + 1) % count, False), daemon=True)
+                copy.start()
+                self.execute(clients, op, home)
+                copy.join()
+            else:
+                self.execute(clients, op, home)
+        for client in clients + (race_clients or []):
+            client.close()
 
 
 def main():
@@ -159,38 +216,72 @@ def main():
     parser.add_argument("--accounts-per-member", type=int, default=3)
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     parser.add_argument("--keep", action="store_true", help="keep the data directory (its path is printed)")
+    parser.add_argument("--postgres", metavar="URL", default=harness.database_url_from_environment(),
+                        help="run on this PostgreSQL server (postgres://user@host:port/db), in a fresh schema dropped after a "
+                             f"passing run; default: ${harness.DATABASE_URL_VARIABLE}, else SQLite")
+    parser.add_argument("--instances", type=int, default=1, help="bank-server processes on different ports sharing the database (PostgreSQL only; 1)")
+    parser.add_argument("--race", type=float, help="fraction of keys also sent to a second instance at the same moment (0.05 with several instances, else 0)")
     args = parser.parse_args()
     args.kills = args.kills or (60 if args.long else 8)
     args.max_gap = args.max_gap or (20.0 if args.long else 4.0)
     args.threads = args.threads or (48 if args.long else 24)
     args.members = args.members or (16 if args.long else 6)
+    if args.instances < 1 or (args.instances > 1 and not args.postgres):
+        parser.error("--instances above 1 needs --postgres (SQLite is one process's database)")
+    if args.race is None:
+        args.race = 0.05 if args.instances > 1 else 0.0
+    if args.race and args.instances < 2:
+        parser.error("--race needs --instances 2 or more")
     rng = random.Random(args.seed)
     started = time.time()
+    # SIGTERM (run.sh's trap, a CI timeout) unwinds like Ctrl-C, so the servers started below are killed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     workdir = harness.make_workdir("bankkit-crash-")
-    data = workdir / "data"
-    data.mkdir()
     binaries = harness.Binaries(workdir)
-    server = harness.Server(binaries, data, ratelimit=False)
+    postgres = harness.Postgres(args.postgres, prefix="crash") if args.postgres else None
+    if postgres:
+        # One data directory per instance (its log); the secrets come through the environment, the same for all.
+        secrets = harness.shared_secrets()
+        servers = []
+        for i in range(args.instances):
+            data = workdir / f"data{i + 1}"
+            data.mkdir()
+            servers.append(harness.Server(binaries, data, ratelimit=False, database_url=postgres.url, environment=secrets,
+                                          name=f"instance {i + 1}"))
+    else:
+        data = workdir / "data"
+        data.mkdir()
+        servers = [harness.Server(binaries, data, ratelimit=False)]
+    server = servers[0]
+    multi = postgres is not None
     failures = []
+    passed = False
     try:
         log(f"== crash safety: {args.kills} kills, {args.threads} threads, {args.members} members x {args.accounts_per_member} accounts, seed {args.seed}")
-        server.start()
+        if multi:
+            log(f"   PostgreSQL {postgres.redacted}, {args.instances} instance(s), {args.race:.0%} of the keys raced to two instances")
+        # One after the other: the first creates the schema, the next ones find it.
+        for each in servers:
+            each.start()
+        if multi:
+            log("   " + ", ".join(f"{each.name} on port {each.port}" for each in servers))
         members = []
         accounts = []
         funding = {}
         for m in range(args.members):
+            base = servers[m % len(servers)].base  # members sign up and fund through every instance
             email = f"crash-{m}-{uuid.uuid4().hex[:8]}@reliability.bankkit.dev"
-            member = Member(email, harness.signup(server.base, email, last=f"Crash{m}")["access_token"])
+            member = Member(email, harness.signup(base, email, last=f"Crash{m}")["access_token"])
             for _ in range(args.accounts_per_member):
-                account = harness.open_funded_account(server.base, member.token, DEPOSIT)
+                account = harness.open_funded_account(base, member.token, DEPOSIT)
                 member.accounts.append(account["id"])
                 accounts.append(account["id"])
                 funding[account["id"]] = DEPOSIT
             members.append(member)
         log(f"   {len(accounts)} accounts funded with {DEPOSIT} cents each")
 
-        run = Run(server, members, accounts, args)
+        run = Run(servers, members, accounts, args)
         threads = [threading.Thread(target=run.worker, args=(i,), daemon=True) for i in range(args.threads)]
         for thread in threads:
             thread.start()
@@ -198,24 +289,38 @@ def main():
         kills = []
         for k in range(args.kills):
             style = ["random", "loaded", "recovery"][k % 3]
+            # One instance, or every fourth kill all of them (with one instance: always it, and no draw from rng).
+            if len(servers) == 1:
+                targets = [0]
+            elif k % 4 == 3:
+                targets = list(range(len(servers)))
+            else:
+                targets = [rng.randrange(len(servers))]
             if style == "random":
                 time.sleep(rng.uniform(0.5, args.max_gap))
             elif style == "loaded":  # many transfers in flight: group commits are cut
                 time.sleep(rng.uniform(0.5, args.max_gap / 2))
                 deadline = time.time() + 5
-                while run.inflight < args.threads * 0.75 and time.time() < deadline:
+                wanted = args.threads * 0.75 * len(targets) / len(servers)
+                while sum(run.inflight_by[t] for t in targets) < wanted and time.time() < deadline:
                     time.sleep(0.002)
             else:  # right after a restart, while the retries of the last crash pour in
                 time.sleep(rng.uniform(0.05, 0.4))
             with run.ops_lock:
                 count = len(run.ops)
-            inflight = run.inflight
-            server.kill()
-            kills.append((style, inflight))
-            log(f"   kill {k + 1}/{args.kills} ({style}): {inflight} requests in flight, {count} transfers requested so far")
+            inflight = sum(run.inflight_by[t] for t in targets)
+            for t in targets:
+                servers[t].kill()
+            kills.append((style, inflight, tuple(targets)))
+            if multi:
+                which = "all instances" if len(targets) == len(servers) else servers[targets[0]].name
+                log(f"   kill {k + 1}/{args.kills} ({style}, {which}): {inflight} requests in flight there, {count} transfers requested so far")
+            else:
+                log(f"   kill {k + 1}/{args.kills} ({style}): {inflight} requests in flight, {count} transfers requested so far")
             time.sleep(rng.uniform(0.0, 0.8))
             t0 = time.time()
-            server.start()
+            for t in targets:
+                servers[t].start()
             log(f"   restarted in {time.time() - t0:.2f} s")
         time.sleep(rng.uniform(1.0, 2.0))
         run.stop.set()
@@ -231,6 +336,13 @@ def main():
         log(f"== {len(ops)} transfers requested, {len(acked)} acknowledged; {len(retried)} retried after a transport failure "
             f"({len(committed_before_crash)} had committed before the crash and were replayed, "
             f"{len(retried) - len(committed_before_crash)} had not and ran on retry)")
+        # Across instances: the retry answered by another instance than the first attempt went to.
+        moved = [op for op in retried if op.answered_by is not None and op.answered_by != op.sent_to[0]]
+        moved_replayed = [op for op in moved if op.replayed]
+        raced = [op for op in ops if op.raced]
+        if multi:
+            log(f"   {len(moved)} retries answered by another instance than their first attempt's, {len(moved_replayed)} of them "
+                f"a replay of a commit made before the crash; {len(raced)} keys raced to two instances at once")
 
         if run.server_errors:
             failures.append(f"{len(run.server_errors)} 5xx answers, first: {run.server_errors[0]}")
@@ -238,35 +350,45 @@ def main():
             failures.append(f"{len(run.unexpected)} answers other than a matching 201, first: {run.unexpected[0]}"[:600])
         if run.id_mismatch:
             failures.append(f"{len(run.id_mismatch)} keys got two different transfer ids: {run.id_mismatch[:3]}")
+        twice_fresh = [(op.key, op.ids) for op in ops if op.fresh > 1]
+        if twice_fresh:
+            failures.append(f"{len(twice_fresh)} keys got more than one fresh (not replayed) 201, first: {twice_fresh[0]}")
         ids = [op.acked_id for op in acked]
         if len(set(ids)) != len(ids):
             failures.append(f"{len(ids) - len(set(ids))} transfer ids acknowledged for two different keys")
 
         # Replay every key once more: the stored answer, same id, and nothing new applied.
-        # One keep-alive connection per checking thread: the long form checks about 200,000 transfers.
+        # One keep-alive connection per checking thread and instance: the long form checks about 200,000 transfers.
+        # With several instances, key i is replayed and read on instance i % N.
         local = threading.local()
         clients = []
+        where = {id(op): servers[i % len(servers)] for i, op in enumerate(acked)}
 
-        def client():
-            if not hasattr(local, "client"):
-                local.client = Client(server.base, timeout=60)
-                clients.append(local.client)
-            return local.client
+        def client(op):
+            if not hasattr(local, "clients"):
+                local.clients = {}
+            target = where[id(op)]
+            if target.base not in local.clients:
+                local.clients[target.base] = Client(target.base, timeout=60)
+                clients.append(local.clients[target.base])
+            return local.clients[target.base], target
 
         def replay(op):
             for _ in range(50):
-                status, headers, body = client().call("POST", "/transfers", op.payload, token=op.member.token, key=op.key)
+                connection, target = client(op)
+                status, headers, body = connection.call("POST", "/transfers", op.payload, token=op.member.token, key=op.key)
                 if status == 401:
-                    op.member.relogin(server.base)
+                    op.member.relogin(target.base)
                     continue
                 return status, headers.get("idempotent-replayed"), body.get("id") if isinstance(body, dict) else None
             return status, None, None
 
         def fetch(op):
             for _ in range(50):
-                status, _, body = client().call("GET", f"/transfers/{op.acked_id}", token=op.member.token)
+                connection, target = client(op)
+                status, _, body = connection.call("GET", f"/transfers/{op.acked_id}", token=op.member.token)
                 if status == 401:
-                    op.member.relogin(server.base)
+                    op.member.relogin(target.base)
                     continue
                 return status, body
             return status, body
@@ -296,11 +418,12 @@ def main():
             model[target] += amount
         member_of = {a: m for m in members for a in m.accounts}
         mismatched = []
-        for account in accounts:
-            status, _, body = harness.request("GET", server.base, f"/accounts/{account}/balance", token=member_of[account].token)
+        for index, account in enumerate(accounts):
+            base = servers[index % len(servers)].base
+            status, _, body = harness.request("GET", base, f"/accounts/{account}/balance", token=member_of[account].token)
             if status == 401:
-                member_of[account].relogin(server.base)
-                status, _, body = harness.request("GET", server.base, f"/accounts/{account}/balance", token=member_of[account].token)
+                member_of[account].relogin(base)
+                status, _, body = harness.request("GET", base, f"/accounts/{account}/balance", token=member_of[account].token)
             if status != 200 or body.get("balance_cents") != model[account] or body.get("match") is not True \
                     or body.get("computed_balance_cents") != model[account]:
                 mismatched.append((account, model[account], status, body))
@@ -309,11 +432,16 @@ def main():
         if sum(model.values()) != sum(funding.values()):
             failures.append("the model does not conserve money (harness bug)")
 
-        server.stop()
+        for each in servers:
+            each.stop()
         # Ground truth: the transfers table holds exactly the acknowledged transfers, once each.
-        connection = sqlite3.connect(f"file:{data / 'bank.sqlite'}?mode=ro", uri=True)
-        rows = connection.execute("SELECT id, from_account_id, to_account_id, amount_cents FROM transfers").fetchall()
-        connection.close()
+        if postgres:
+            rows = [(row[0], row[1], row[2], int(row[3])) for row in
+                    postgres.psql("SELECT id, from_account_id, to_account_id, amount_cents FROM transfers")]
+        else:
+            connection = sqlite3.connect(f"file:{data / 'bank.sqlite'}?mode=ro", uri=True)
+            rows = connection.execute("SELECT id, from_account_id, to_account_id, amount_cents FROM transfers").fetchall()
+            connection.close()
         stored = Counter(row[0] for row in rows)
         duplicates = [i for i, n in stored.items() if n > 1]
         extra = set(stored) - set(ids)
@@ -321,22 +449,47 @@ def main():
         if duplicates or extra or missing:
             failures.append(f"transfers table vs acknowledgements: {len(duplicates)} duplicated, {len(extra)} never acknowledged "
                             f"(applied twice or lost answers), {len(missing)} acknowledged but missing")
+        records = None
+        if postgres:
+            # The idempotency records: exactly one per key, answering 201 (a key stored twice could replay two answers).
+            records = Counter(row[0] for row in postgres.psql("SELECT key, status FROM idempotency_records WHERE key LIKE 'crash-%'")
+                              if row[1] == "201")
+            all_records = Counter(row[0] for row in postgres.psql("SELECT key FROM idempotency_records WHERE key LIKE 'crash-%'"))
+            keys = {op.key for op in acked}
+            if any(n > 1 for n in all_records.values()) or set(all_records) != keys or set(records) != keys:
+                failures.append(f"idempotency records vs acknowledged keys: {sum(1 for n in all_records.values() if n > 1)} keys stored twice, "
+                                f"{len(set(all_records) - keys)} never acknowledged, {len(keys - set(records))} acknowledged keys without a 201 record")
 
         verified, report = server.verify()
         if not verified:
             failures.append(f"bankctl verify failed:\n{report}")
 
         elapsed = time.time() - started
-        loaded = [n for style, n in kills if style == "loaded"]
+        loaded = [n for style, n, _ in kills if style == "loaded"]
         log("")
         log("| crash safety | |")
         log("|---|---|")
-        log(f"| kills (SIGKILL) | {len(kills)} ({Counter(s for s, _ in kills)['loaded']} with ≥ {min(loaded) if loaded else 0} requests in flight, "
-            f"{Counter(s for s, _ in kills)['recovery']} during recovery) |")
+        if multi:
+            log(f"| database | PostgreSQL, schema {postgres.schema}, {len(servers)} bank-server instance(s) |")
+        log(f"| kills (SIGKILL) | {len(kills)} ({Counter(s for s, _, _ in kills)['loaded']} with ≥ {min(loaded) if loaded else 0} requests in flight, "
+            f"{Counter(s for s, _, _ in kills)['recovery']} during recovery) |")
+        if multi:
+            every = sum(1 for _, _, t in kills if len(t) == len(servers))
+            per = Counter(t[0] for _, _, t in kills if len(t) == 1)
+            log(f"| kills by target | all instances at once: {every}; " + ", ".join(f"{s.name}: {per[i]}" for i, s in enumerate(servers)) + " |")
         log(f"| transfers requested / acknowledged | {len(ops)} / {len(acked)} |")
         log(f"| retried after a crash | {len(retried)} ({len(committed_before_crash)} replayed a commit made before the crash) |")
+        if multi:
+            log(f"| retries answered by another instance | {len(moved)} ({len(moved_replayed)} replayed a commit made before the crash) |")
+            races_ok = sum(1 for op in raced if op.fresh <= 1 and len(set(op.ids)) == 1 and len(op.ids) == 2)
+            log(f"| keys raced to two instances at once | {len(raced)} ({races_ok} answered 201 by both with one transfer id, "
+                f"{sum(1 for op in raced if op.fresh == 1)} with exactly one fresh answer) |")
+            log(f"| transfers answered per instance | " + ", ".join(
+                f"{s.name}: {sum(1 for op in acked if op.answered_by == i)}" for i, s in enumerate(servers)) + " |")
         log(f"| replays at the end with the same id | {len(acked) - len(bad_replays)} / {len(acked)} |")
         log(f"| transfers in the database | {len(rows)} rows, {len(stored)} distinct |")
+        if records is not None:
+            log(f"| idempotency records (201) | {sum(records.values())} for {len(records)} keys |")
         log(f"| balances = model, match: true | {len(accounts) - len(mismatched)} / {len(accounts)} |")
         log(f"| bankctl verify | {report.splitlines()[-1] if report else ''} |")
         log(f"| elapsed | {elapsed:.0f} s |")
@@ -344,17 +497,27 @@ def main():
             log("\nCRASH SAFETY FAILED:")
             for failure in failures:
                 log(" - " + failure)
-            log(f"server log tail:\n{server.tail()}")
+            for each in servers:
+                log(f"{each.name if multi else 'server'} log tail:\n{each.tail()}")
             args.keep = True
             return 1
         log("crash safety: OK")
+        passed = True
         return 0
     finally:
-        server.kill()
+        for each in servers:
+            each.kill()
         if args.keep:
             log(f"data kept in {workdir}")
+            if postgres:
+                log(f"PostgreSQL schema kept: {postgres.schema} (psql: PGOPTIONS='-c search_path={postgres.schema}' psql '{postgres.libpq_url}')")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+        if postgres and passed and not args.keep:
+            try:
+                postgres.drop()
+            except Exception as error:  # the run passed; a schema left behind is not a failure
+                log(f"could not drop schema {postgres.schema}: {error}")
 
 
 if __name__ == "__main__":

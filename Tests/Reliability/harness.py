@@ -1,9 +1,11 @@
 """Shared pieces of the reliability scripts: finding the binaries, starting and killing bank-server on a
-fresh data directory and a free loopback port, a small keep-alive HTTP client (stdlib only), RSS
-sampling and `bankctl verify`.
+fresh data directory and a free loopback port (on SQLite in that directory, or on a PostgreSQL schema
+that several servers share), a small keep-alive HTTP client (stdlib only), RSS sampling and
+`bankctl verify`.
 
-Nothing here needs a package from PyPI.
+Nothing here needs a package from PyPI; PostgreSQL's ground truth is read with `psql`.
 """
+import base64
 import http.client
 import json
 import os
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -49,18 +52,92 @@ class Binaries:
         self.bankctl = self.dir / "bankctl"
 
 
-class Server:
-    """One bank-server process on a data directory; can be killed with SIGKILL and started again on it."""
+DATABASE_URL_VARIABLE = "BANKKIT_RELIABILITY_DATABASE_URL"
 
-    def __init__(self, binaries, data_dir, ratelimit=False, log_level="warning"):
+
+def database_url_from_environment():
+    """The PostgreSQL server the reliability runs should use, from BANKKIT_RELIABILITY_DATABASE_URL; None = SQLite."""
+    return os.environ.get(DATABASE_URL_VARIABLE) or None
+
+
+class Postgres:
+    """A fresh schema on the PostgreSQL server a `postgres://` URL names, for one run's servers to share.
+
+    `url` is what bank-server and bankctl get as DATABASE_URL: the given URL with its `search_path` replaced
+    by a new schema `<prefix>_<random>` (the server creates it on first use), so runs never see each other's
+    data. libpq does not know our `search_path` query parameter: `psql` gets the URL without it and the
+    schema through PGOPTIONS.
+    """
+
+    def __init__(self, url, prefix="reliability"):
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("postgres", "postgresql"):
+            sys.exit(f"not a postgres:// URL: {url}")
+        query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if k != "search_path"]
+        self.schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        self.url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query + [("search_path", self.schema)])))
+        self.libpq_url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+        self.psql_binary = shutil.which("psql")
+
+    @property
+    def redacted(self):
+        parts = urllib.parse.urlsplit(self.url)
+        if parts.password is None:
+            return self.url
+        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
+        return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+    def psql(self, sql):
+        """Rows of `sql` in the run's schema, each a list of text fields (tab-separated `psql -At`)."""
+        if not self.psql_binary:
+            raise RuntimeError("psql is not on PATH: it is needed to read PostgreSQL's ground truth")
+        env = dict(os.environ, PGOPTIONS=f"-c search_path={self.schema}", PGCONNECT_TIMEOUT="10")
+        result = subprocess.run([self.psql_binary, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", self.libpq_url, "-c", sql],
+                                capture_output=True, text=True, env=env)
+        if result.returncode != 0:
+            raise RuntimeError(f"psql failed ({result.returncode}): {result.stderr.strip()}")
+        return [line.split("\t") for line in result.stdout.splitlines() if line]
+
+    def drop(self):
+        """Drops the run's schema (after a passing run; a failed one keeps it for inspection)."""
+        self.psql(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+
+
+def shared_secrets():
+    """Fresh secrets for servers that share one database: the same keys through every server's environment
+    (and bankctl's), as a production deployment passes them, instead of files generated per data directory."""
+    return {f"SECRETS_{name.upper()}": base64.b64encode(os.urandom(32)).decode()
+            for name in ("jwt_key", "audit_key", "card_key", "card_index_key")}
+
+
+class Server:
+    """One bank-server process on a data directory; can be killed with SIGKILL and started again on it.
+
+    With `database_url` it serves that PostgreSQL database instead of `<data_dir>/bank.sqlite` (bankctl too);
+    `environment` adds variables (e.g. `shared_secrets()`) to the server's and bankctl's. Without
+    `database_url`, a DATABASE_URL in the caller's environment is removed, so the run stays on SQLite.
+    """
+
+    def __init__(self, binaries, data_dir, ratelimit=False, log_level="warning", database_url=None, environment=None, name=None):
         self.binaries = binaries
         self.data_dir = Path(data_dir)
         self.ratelimit = ratelimit
         self.log_level = log_level
+        self.database_url = database_url
+        self.environment = dict(environment or {})
+        self.name = name or "server"
         self.port = free_port()
         self.process = None
         self.log_path = self.data_dir / "server.log"
         self.starts = 0
+
+    def _environment(self, base):
+        env = dict(base)
+        env.pop("DATABASE_URL", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        env.update(self.environment)
+        return env
 
     @property
     def base(self):
@@ -68,7 +145,7 @@ class Server:
 
     def start(self, timeout=60):
         for attempt in range(3):
-            env = dict(os.environ)
+            env = self._environment(os.environ)
             # Environment beats Config/bankkit.json (Config/README.md), so a developer's file cannot leak in.
             env.update(DATA_DIR=str(self.data_dir), HTTP_HOST="127.0.0.1", HTTP_PORT=str(self.port),
                        RATELIMIT_ENABLED="true" if self.ratelimit else "false", LOG_LEVEL=self.log_level)
@@ -135,10 +212,11 @@ class Server:
 
     def bankctl(self, *args):
         return subprocess.run([str(self.binaries.bankctl), *args, "--data-dir", str(self.data_dir)],
-                              capture_output=True, text=True, env=dict(os.environ, LOG_LEVEL="warning"))
+                              capture_output=True, text=True, env=self._environment(dict(os.environ, LOG_LEVEL="warning")))
 
     def verify(self):
-        """`bankctl verify` on the data directory: postings sum to zero, cached = computed balances, audit chain."""
+        """`bankctl verify` on the data directory (or the PostgreSQL database): postings sum to zero, cached = computed
+        balances, audit chain."""
         result = self.bankctl("verify")
         output = (result.stdout + result.stderr).strip()
         return result.returncode == 0, output
