@@ -6,10 +6,12 @@
 #   Benchmarks/load/run.sh                      # release build, 30 s per scenario (the figures in the README)
 #   Benchmarks/load/run.sh --smoke              # debug build, 2 s per scenario, few accounts: part of `make test`
 #   Benchmarks/load/run.sh --duration 60 --members 100 --accounts-per-member 10 --config release
+#   Benchmarks/load/run.sh --postgres           # the same on PostgreSQL: a private cluster (Tests/Postgres/cluster.sh), stopped after
+#   DATABASE_URL=postgres://… Benchmarks/load/run.sh   # on a PostgreSQL server of yours (use a fresh search_path=schema)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-config=release duration=30 members=100 per_member=10 port=18090 smoke=0
+config=release duration=30 members=100 per_member=10 port=18090 smoke=0 postgres=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 config=debug duration=2 members=5 per_member=4 ;;
@@ -18,7 +20,8 @@ while [ $# -gt 0 ]; do
     --members) members="$2"; shift ;;
     --accounts-per-member) per_member="$2"; shift ;;
     --port) port="$2"; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --postgres) postgres=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -34,12 +37,23 @@ bin=".build/$config"
 data=$(mktemp -d)
 server_pid=""
 sampler_pid=""
+cluster=""
 cleanup() {
   [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$cluster" ] && Tests/Postgres/cluster.sh stop "$cluster" >/dev/null 2>&1 || true
   rm -rf "$data"
 }
 trap cleanup EXIT
+
+if [ "$postgres" = 1 ]; then
+  cluster=$(mktemp -d /tmp/bankkit-bench-pg.XXXXXX)
+  DATABASE_URL="$(Tests/Postgres/cluster.sh start "$cluster" 2>/dev/null)?search_path=bench"
+  export DATABASE_URL
+fi
+engine=${DATABASE_URL:+PostgreSQL}
+engine=${engine:-SQLite}
+echo "== engine: $engine"
 
 RATELIMIT_ENABLED=false DATA_DIR="$data" HTTP_PORT="$port" LOG_LEVEL=warning "$bin/bank-server" > "$data/server.log" 2>&1 &
 server_pid=$!
@@ -78,7 +92,7 @@ peak_kb=$(cat "$data/peak_rss_kb" 2>/dev/null || echo 0)
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 
 echo "== checking the money"
-python3 Benchmarks/load/setup.py check "$data/bank.sqlite" $((members * per_member * deposit))
+python3 Benchmarks/load/setup.py check "${DATABASE_URL:-$data/bank.sqlite}" $((members * per_member * deposit))
 "$bin/bankctl" verify --data-dir "$data" | tail -1
 
 echo
@@ -92,5 +106,5 @@ for entry in "${results[@]}"; do
     'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f | %d | %d |\n", n, r / (d / 1e6), p50 / 1000, p95 / 1000, p99 / 1000, e, x }'
 done
 echo
-echo "server peak RSS: $((peak_kb / 1024)) MiB; build: $config; $(nproc) cores; $(date -u +%Y-%m-%d)"
+echo "server peak RSS: $((peak_kb / 1024)) MiB; engine: $engine; build: $config; $(nproc) cores; $(date -u +%Y-%m-%d)"
 if [ "$smoke" = 1 ]; then echo "smoke run: figures are not targets"; fi

@@ -2,13 +2,18 @@
 """Creates members and funded accounts through the API for the load benchmark, or checks the money afterwards.
 
   setup.py create BASE_URL DATA_FILE [--members N] [--accounts-per-member K] [--deposit CENTS]
-  setup.py check  DATABASE_FILE EXPECTED_TOTAL_CENTS
+  setup.py check  DATABASE EXPECTED_TOTAL_CENTS
+
+DATABASE is the SQLite file, or the postgres:// URL the server used (DATABASE_URL, read with psql).
 
 The data file has one line per account: "<access token> <account id>" (members own several lines).
 """
 import json
+import os
 import sqlite3
+import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -45,11 +50,30 @@ def create(base, data_file, members, per_member, deposit):
     print(f"created {members} members, {len(lines)} accounts, {deposit} cents each")
 
 
+def postgres_query(url):
+    """A function running one query through psql against BankKit's URL (whose search_path= libpq does not know)."""
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qs(parts.query)
+    environment = dict(os.environ)
+    if "search_path" in query:
+        environment["PGOPTIONS"] = "-c search_path=" + query["search_path"][0]
+    plain = urllib.parse.urlunsplit(parts._replace(query=""))
+
+    def run(sql):
+        output = subprocess.run(["psql", plain, "-At", "-F", " ", "-c", sql], env=environment, check=True, capture_output=True, text=True)
+        return tuple(int(value) for value in output.stdout.split())
+    return run
+
+
 def check(database, expected):
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    held = connection.execute("SELECT COALESCE(SUM(balance_cents), 0) FROM accounts WHERE system_code IS NULL").fetchone()[0]
-    postings = connection.execute("SELECT COALESCE(SUM(amount_cents), 0), COUNT(*) FROM postings").fetchone()
-    transfers = connection.execute("SELECT COUNT(*) FROM transfers").fetchone()[0]
+    if database.startswith(("postgres://", "postgresql://")):
+        query = postgres_query(database)
+    else:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        query = lambda sql: connection.execute(sql).fetchone()  # noqa: E731
+    held = query("SELECT COALESCE(SUM(balance_cents), 0) FROM accounts WHERE system_code IS NULL")[0]
+    postings = query("SELECT COALESCE(SUM(amount_cents), 0), COUNT(*) FROM postings")
+    transfers = query("SELECT COUNT(*) FROM transfers")[0]
     print(f"money held by members: {held} cents (expected {expected}); postings sum {postings[0]} over {postings[1]} postings; {transfers} transfers")
     if held != expected or postings[0] != 0:
         print("MONEY NOT CONSERVED")
