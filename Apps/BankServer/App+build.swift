@@ -21,7 +21,8 @@ func buildApplication(bank: Bank, clock: BankClock = .live) throws -> some Appli
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(bank.settings.host, port: bank.settings.port), serverName: nil),
-        services: [MemoryTrimmer(), DatabaseCloser(database: bank.database)],
+        // Services stop in reverse order, after the HTTP server: the housekeeper before the database closes.
+        services: [MemoryTrimmer(), DatabaseCloser(database: bank.database), Housekeeper(database: bank.database, clock: clock, logger: logger)],
         logger: logger)
 }
 
@@ -40,7 +41,7 @@ func buildRouter(bank: Bank, clock: BankClock = .live) throws -> Router<BankRequ
                 logger: Logger(label: "web-client")))
     }
 
-    let rateLimiter = RateLimiter(enabled: bank.settings.rateLimitEnabled, now: clock.now)
+    let rateLimiter = RateLimiter(enabled: bank.settings.rateLimitEnabled, database: bank.database, now: clock.now)
     let idempotency = IdempotentResponder(database: bank.database, clock: clock)
     MetaController(database: bank.database, openAPIDocument: try MetaController.loadDocument()).addRoutes(to: router)
     AuthController(identity: bank.identity, rateLimiter: rateLimiter).addRoutes(to: router)
@@ -67,5 +68,31 @@ struct DatabaseCloser: Service, CustomStringConvertible {
     func run() async throws {
         try? await gracefulShutdown()
         try database.close()
+    }
+}
+
+/// Purges expired rate-limit counters and idempotency records at start and every `interval` until shutdown.
+struct Housekeeper: Service, CustomStringConvertible {
+    let database: BankDatabase
+    let clock: BankClock
+    var interval: Duration = .seconds(3600)
+    let logger: Logger
+    var description: String { "Housekeeper" }
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                do {
+                    let purged = try await database.purgeExpired(at: clock.now())
+                    logger.debug("purged", metadata: ["rate_limits": "\(purged.rateLimits)", "idempotency_records": "\(purged.idempotencyRecords)"])
+                } catch is CancellationError {
+                    return
+                } catch {
+                    // Nothing depends on a purge: the next one catches up.
+                    logger.warning("housekeeping failed", metadata: ["error": "\(type(of: error))"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
     }
 }

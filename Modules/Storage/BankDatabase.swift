@@ -11,6 +11,8 @@ public struct BankDatabase: Sendable {
     public let audit: AuditLog
     /// Stored responses of idempotent requests.
     public let idempotency: IdempotencyStore
+    /// Request counters of rate limits, shared by every server on this database.
+    public let rateLimits: RateLimitStore
     /// The modules whose tables this database holds, in migration order.
     public let moduleNames: [String]
     /// The engine.
@@ -60,6 +62,7 @@ public struct BankDatabase: Sendable {
         dialect = .sqlite
         audit = try AuditLog(key: auditKey)
         idempotency = IdempotencyStore()
+        rateLimits = RateLimitStore()
         moduleNames = all.map(\.name)
     }
 
@@ -82,6 +85,7 @@ public struct BankDatabase: Sendable {
         dialect = .postgres
         audit = try AuditLog(key: auditKey)
         idempotency = IdempotencyStore()
+        rateLimits = RateLimitStore()
         moduleNames = all.map(\.name)
     }
 

@@ -29,6 +29,17 @@ public struct IdempotencyStore: Sendable {
             [key.scope, key.key, key.fingerprint, response.status, response.body, date.databaseText])
     }
 
+    /// Deletes up to `limit` records saved before `date`, oldest first; returns how many.
+    public func purge(createdBefore date: Date, limit: Int, in db: any SQLDatabase) throws -> Int {
+        try db.execute(
+            """
+            DELETE FROM idempotency_records WHERE (scope, key) IN
+                (SELECT scope, key FROM idempotency_records WHERE created_at < ? ORDER BY created_at LIMIT ?)
+            """,
+            [date.databaseText, limit])
+        return db.changedRowCount
+    }
+
     /// Marks `key` as running in this process until `body` returns.
     /// - Throws: ``IdempotencyError/requestInProgress`` when another request with the key is running.
     public func whileInFlight<T>(_ key: IdempotencyKey, _ body: () async throws -> T) async throws -> T {

@@ -65,4 +65,28 @@ import Testing
             #expect(try await api.call(.post, "/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#).status == .ok)
         }
     }
+
+    /// Two servers on one database (here two routers over one bank, each with its own limiter) count into
+    /// the same windows: a client that alternates between them is refused after 20 logins in all. The
+    /// counters are stored under hashed keys, never with the email or the address in clear.
+    @Test func serversOnOneDatabaseShareOneBudgetUnderHashedKeys() async throws {
+        try await TestBank.withApp(rateLimit: true) { api in
+            let other = Application(router: try buildRouter(bank: api.bank, clock: api.clock.clock))
+            try await other.test(.router) { (otherClient: any TestClientProtocol) async throws in
+                let servers = [api.client, otherClient]
+                func logIn(_ attempt: Int) async throws -> HTTPResponse.Status {
+                    try await servers[attempt % 2].execute(
+                        uri: "/auth/login", method: .post, headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: #"{"email":"guess\#(attempt)@example.com","password":"guess guess guess"}"#)
+                    ) { $0.status }
+                }
+                for attempt in 1...20 { #expect(try await logIn(attempt) == .unauthorized, "attempt \(attempt)") }
+                #expect(try await logIn(21) == .tooManyRequests)
+                #expect(try await logIn(22) == .tooManyRequests)
+            }
+            let keys = try await api.bank.database.read { db in try db.values(String.self, "SELECT key FROM rate_limits") }
+            #expect(keys.count == 23, "one login window for the client, one for each email it tried")
+            #expect(keys.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }, "\(keys)")
+        }
+    }
 }

@@ -52,7 +52,7 @@ import Testing
         #expect(bank.database.moduleNames == ["storage", "notes", "reminders"])
         let tables = try await bank.database.read { db in try TestDatabase.tables(in: db) }
         let migrations = TestBank.migrationsTable(bank.database.dialect)
-        #expect(tables == ["audit_log", migrations, "idempotency_records", "notes", "reminders"])
+        #expect(tables == ["audit_log", migrations, "idempotency_records", "notes", "rate_limits", "reminders"])
     }
 
     @Test func moduleListedBeforeItsDependencyIsRefused() throws {
@@ -78,7 +78,7 @@ import Testing
             (try db.values(String.self, "SELECT body FROM notes"), try db.values(String.self, "SELECT identifier FROM \(migrationsTable) ORDER BY identifier"))
         }
         #expect(notes == ["kept"])
-        #expect(migrations == ["notes.v1", "reminders.v1", "storage.v1.audit-log", "storage.v1.idempotency"])
+        #expect(migrations == ["notes.v1", "reminders.v1", "storage.v1.audit-log", "storage.v1.idempotency", "storage.v2.rate-limits"])
     }
 
     @Test func typedValuesAreStoredAsReadableColumns() async throws {

@@ -23,7 +23,7 @@ struct AuthController {
     }
 
     @Sendable func signUp(_ request: Request, context: BankRequestContext) async throws -> Response {
-        try rateLimiter.check(.signup, key: context.clientIP ?? "-")
+        try await rateLimiter.check(.signup, key: context.clientIP ?? "-")
         var request = request
         var fields = FieldReader(try await request.jsonBody(context: context), allowed: ["email", "password", "first_name", "last_name", "phone"])
         let email = fields.string("email", maxLength: 254)
@@ -39,19 +39,21 @@ struct AuthController {
     }
 
     @Sendable func logIn(_ request: Request, context: BankRequestContext) async throws -> Response {
-        try rateLimiter.check(.login, key: context.clientIP ?? "-")
         var request = request
         var fields = FieldReader(try await request.jsonBody(context: context), allowed: ["email", "password"])
         let email = fields.string("email", maxLength: 254)
         let password = fields.string("password", maxLength: 1024)
         try fields.validate()
-        try rateLimiter.check(.loginPerEmail, key: "\(context.clientIP ?? "-")|\(email!.trimmingCharacters(in: .whitespaces).lowercased())")
+        // Both counters in one write. A body that fails validation is not counted: it costs no password hash.
+        let client = context.clientIP ?? "-"
+        try await rateLimiter.check(
+            (.login, client), (.loginPerEmail, "\(client)|\(email!.trimmingCharacters(in: .whitespaces).lowercased())"))
         let session = try await identity.logIn(email: email!, password: password!, actor: context.actor(request))
         return RefreshCookie.respond(with: session, to: request)
     }
 
     @Sendable func refresh(_ request: Request, context: BankRequestContext) async throws -> Response {
-        try rateLimiter.check(.refresh, key: context.clientIP ?? "-")
+        try await rateLimiter.check(.refresh, key: context.clientIP ?? "-")
         var request = request
         let token: String
         if RefreshCookie.isRequested(by: request) {
@@ -79,7 +81,7 @@ struct AuthController {
 
     @Sendable func changePassword(_ request: Request, context: BankRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try rateLimiter.check(.login, key: context.clientIP ?? "-")
+        try await rateLimiter.check(.login, key: context.clientIP ?? "-")
         var request = request
         var fields = FieldReader(try await request.jsonBody(context: context), allowed: ["current_password", "new_password"])
         let current = fields.string("current_password", maxLength: 1024)

@@ -56,7 +56,7 @@ struct CardsController {
     @Sendable func reveal(_ request: Request, context: BankRequestContext) async throws -> Response {
         let principal = try context.require(.member)
         let cardID: CardID = try context.pathID("id")
-        try rateLimiter.check(.reveal, key: principal.userID.description)
+        try await rateLimiter.check(.reveal, key: principal.userID.description)
         var request = request
         var fields = FieldReader(try await request.jsonBody(context: context), allowed: ["password"])
         let password = fields.string("password", maxLength: 1024)

@@ -1,11 +1,15 @@
 import Foundation
 import HTTPTypes
-import Synchronization
+import Sodium
+import Storage
 
-/// Fixed-window request counters per key (an IP, an IP and an email), held in memory.
+/// Fixed-window request counters per key (an IP, an IP and an email), kept in the database.
 ///
-/// Refusals carry `Retry-After` and `RateLimit-*` headers. Disabled by `ratelimit.enabled=false` for load benchmarks.
-final class RateLimiter: Sendable {
+/// Every server on one database counts into the same windows (``RateLimitStore``), so a client that
+/// spreads its attempts over several instances behind a load balancer spends one budget. Keys are
+/// stored hashed: the table never holds an email or an address in clear. Refusals carry
+/// `Retry-After` and `RateLimit-*` headers. Disabled by `ratelimit.enabled=false` for load benchmarks.
+struct RateLimiter: Sendable {
     /// A named limit: at most `limit` requests per `window`.
     struct Rule: Sendable {
         let name: String
@@ -20,41 +24,42 @@ final class RateLimiter: Sendable {
         static let reveal = Rule(name: "reveal", limit: 5, window: 300)
     }
 
-    private struct Window {
-        var start: Date
-        var count: Int
-    }
-
     private let enabled: Bool
+    private let database: BankDatabase
     private let now: @Sendable () -> Date
-    private let windows = Mutex<[String: Window]>([:])
+    private let keyHash = KeyedHash()
 
-    init(enabled: Bool, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(enabled: Bool, database: BankDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
         self.enabled = enabled
+        self.database = database
         self.now = now
     }
 
     /// Counts one request for `key` under `rule`; throws 429 once the window's budget is spent.
-    func check(_ rule: Rule, key: String) throws {
+    func check(_ rule: Rule, key: String) async throws {
+        try await check((rule, key))
+    }
+
+    /// Counts one request for each `(rule, key)` in one transaction; throws 429 for the first whose
+    /// window's budget is spent.
+    func check(_ checks: (rule: Rule, key: String)...) async throws {
         guard enabled else { return }
         let now = now()
-        let (allowed, resetIn) = windows.withLock { windows -> (Bool, Int) in
-            let id = "\(rule.name)|\(key)"
-            var window = windows[id] ?? Window(start: now, count: 0)
-            if now.timeIntervalSince(window.start) >= rule.window { window = Window(start: now, count: 0) }
-            window.count += 1
-            windows[id] = window
-            if windows.count > 100_000 { windows = windows.filter { now.timeIntervalSince($0.value.start) < 3600 } }
-            return (window.count <= rule.limit, max(1, Int((rule.window - now.timeIntervalSince(window.start)).rounded(.up))))
+        let store = database.rateLimits
+        let counted = checks.map { (rule: $0.rule, key: keyHash.hexHash("\($0.rule.name)|\($0.key)")) }
+        let counts = try await database.write { db in
+            try counted.map { try store.count($0.key, window: $0.rule.window, at: now, in: db) }
         }
-        guard !allowed else { return }
-        var problem = HTTPProblem(
-            status: .tooManyRequests, code: "rate_limited",
-            detail: "Too many \(rule.name) requests; retry in \(resetIn) seconds.")
-        problem.headers[.retryAfter] = String(resetIn)
-        problem.headers[.rateLimitLimit] = String(rule.limit)
-        problem.headers[.rateLimitRemaining] = "0"
-        problem.headers[.rateLimitReset] = String(resetIn)
-        throw problem
+        for (check, count) in zip(checks, counts) where count.count > check.rule.limit {
+            let resetIn = max(1, Int(count.resetsAt.timeIntervalSince(now).rounded(.up)))
+            var problem = HTTPProblem(
+                status: .tooManyRequests, code: "rate_limited",
+                detail: "Too many \(check.rule.name) requests; retry in \(resetIn) seconds.")
+            problem.headers[.retryAfter] = String(resetIn)
+            problem.headers[.rateLimitLimit] = String(check.rule.limit)
+            problem.headers[.rateLimitRemaining] = "0"
+            problem.headers[.rateLimitReset] = String(resetIn)
+            throw problem
+        }
     }
 }

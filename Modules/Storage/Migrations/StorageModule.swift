@@ -1,5 +1,5 @@
 
-/// Storage's own tables: the audit log and idempotency records. Always migrated first.
+/// Storage's own tables: the audit log, idempotency records and rate-limit counters. Always migrated first.
 public struct StorageModule: BankModule {
     public var name: String { "storage" }
 
@@ -87,6 +87,22 @@ public struct StorageModule: BankModule {
                         PRIMARY KEY (scope, key)
                     );
                     CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
+                    """),
+            SQLMigration(
+                "storage.v2.rate-limits",
+                sqlite: """
+                    CREATE TABLE rate_limits (
+                        key TEXT PRIMARY KEY,
+                        window_ends_at INTEGER NOT NULL,
+                        hits INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """,
+                postgres: """
+                    CREATE TABLE rate_limits (
+                        key TEXT PRIMARY KEY,
+                        window_ends_at BIGINT NOT NULL,
+                        hits BIGINT NOT NULL
+                    );
                     """),
         ]
     }
