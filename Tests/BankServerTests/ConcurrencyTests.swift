@@ -27,7 +27,8 @@ import Testing
     static let workers = 16
     static let transfersPerWorker = 64
 
-    @Test func randomConcurrentTransfersConserveMoneyAndMatchTheAcknowledgedOnes() async throws {
+    // A guard against a hang (a deadlock would show here), not a speed target: those live in Benchmarks/.
+    @Test(.timeLimit(.minutes(10))) func randomConcurrentTransfersConserveMoneyAndMatchTheAcknowledgedOnes() async throws {
         try await TestBank.withApp(.ahc(.http)) { api in
             var sessions: [Session] = []
             var accounts: [AccountRef] = []
@@ -49,7 +50,6 @@ import Testing
             let totalDeposited = opening.reduce(0, +)
             let (allAccounts, allOwners, allSessions) = (accounts, owner, sessions)
 
-            let started = ContinuousClock.now
             let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
                 for worker in 0..<Self.workers {
                     group.addTask {
@@ -72,7 +72,6 @@ import Testing
                 }
                 return try await group.reduce(into: [Outcome]()) { $0 += $1 }
             }
-            let elapsed = ContinuousClock.now - started
 
             #expect(outcomes.count == Self.workers * Self.transfersPerWorker)
             #expect(outcomes.filter { $0.status.code >= 500 }.isEmpty, "no 5xx")
@@ -105,7 +104,6 @@ import Testing
             #expect(integrity.isSound, "\(integrity)")
             #expect(integrity.accountsChecked >= allAccounts.count)
             #expect(try await api.bank.database.verifyAuditChain().valid)
-            #expect(elapsed < .seconds(60), "took \(elapsed)")
         }
     }
 
