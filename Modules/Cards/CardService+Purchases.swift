@@ -74,8 +74,9 @@ extension CardService {
 
     /// The card `id` of account `accountID`. - Throws: ``CardError`` `card_not_found`, also when the card is another account's.
     static func card(_ id: CardID, on accountID: AccountID, in db: any SQLDatabase) throws -> CardRecord {
-        // A cached statement, decoded by hand (see CardRecord.init(row:)): every purchase reads its card.
-        guard let card = try db.row("SELECT \(CardRecord.columns) FROM cards WHERE id = ?", [id]).map(CardRecord.init(row:)),
+        // A cached statement, decoded by hand (see CardRecord.init(row:)): every purchase reads its card. Shared-locked
+        // until commit (PostgreSQL): a freeze or cancel waits for the purchase, and a purchase after it sees it.
+        guard let card = try db.row("SELECT \(CardRecord.columns) FROM cards WHERE id = ?" + db.dialect.forShare, [id]).map(CardRecord.init(row:)),
             card.accountId == accountID
         else {
             throw CardError.notFound(id)

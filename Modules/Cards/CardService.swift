@@ -46,6 +46,8 @@ public struct CardService: Sendable {
     /// Issues a card inside the caller's write transaction (replacements apply it with their own state change).
     package func issue(for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, at now: Date, db: any SQLDatabase) throws -> IssuedCard {
         let journal = ledger.journal
+        // Locks the account (PostgreSQL): of two issues at once, the second waits and then sees the first's card.
+        try journal.lock([accountID], in: db)
         let account = try journal.account(accountID, in: scope, db: db)
         try journal.requireOpen(account)
         guard try db.value(Int.self, "SELECT COUNT(*) FROM cards WHERE account_id = ? AND status <> ?", [accountID, CardStatus.cancelled.rawValue]) == 0
@@ -69,6 +71,8 @@ public struct CardService: Sendable {
     /// Cancels a live card and issues its successor on the same account with the same holder, inside the caller's transaction.
     /// - Throws: ``CardError`` `card_not_found`, `invalid_card_state` (already cancelled); the failures of issuance.
     package func replace(_ id: CardID, in scope: OwnerScope, actor: Actor, at now: Date, db: any SQLDatabase) throws -> IssuedCard {
+        // The account before the card, the order a purchase takes them in (PostgreSQL), so the two never deadlock.
+        try ledger.journal.lock([try Self.record(id, in: scope, db: db).accountId], in: db)
         let old = try setStatus(id, to: .cancelled, allowedFrom: [.active, .frozen], action: "card.cancelled", in: scope, actor: actor, at: now, db: db)
         return try issue(for: old.accountID, holder: old.cardholderName, in: scope, actor: actor, at: now, db: db)
     }

@@ -25,6 +25,29 @@ import Testing
         #expect(try await bank.soundnessProblems() == [])
     }
 
+    /// Eight issues at once on one account (on PostgreSQL, eight transactions at once): one card, seven `card_exists`.
+    @Test func concurrentIssuesOnOneAccountGiveOneCard() async throws {
+        let bank = try TestBank()
+        let account = try await bank.openAccount()
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do {
+                        _ = try await bank.cards.issue(for: account.id, holder: "Ada", in: bank.mine, actor: .system)
+                        return "issued"
+                    } catch let error as CardError {
+                        return error.code
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(outcomes.sorted() == (["issued"] + Array(repeating: "card_exists", count: 7)).sorted(), "\(outcomes)")
+        #expect(try await bank.cards.cards(of: account.id, in: bank.mine).count == 1)
+    }
+
     @Test func luhnCheckAcceptsValidNumbersAndRejectsOthers() {
         #expect(PAN.isValid("4000000000000002"))
         #expect(!PAN.isValid("4000000000000003"))

@@ -58,6 +58,38 @@ import Testing
         #expect(try await bank.soundnessProblems() == [])
     }
 
+    /// Purchases racing a freeze: each is either posted or declined `card_inactive`, the balance reflects
+    /// exactly the posted ones, and every purchase after the freeze returned is declined. On PostgreSQL the purchase's shared lock on the card orders them.
+    @Test func purchasesRacingAFreezeArePostedBeforeItOrDeclinedAfter() async throws {
+        let bank = try TestBank()
+        let (account, issued) = try await fundedCard(bank, cents: 1_000_00)
+        let frozen = Task { try await bank.cards.freeze(issued.card.id, in: bank.mine, actor: .system) }
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    do {
+                        _ = try await bank.cards.purchase(
+                            CardPurchase(cardID: issued.card.id, amount: Money(cents: 1_00), merchant: "Shop \(index)", category: "shopping"),
+                            on: account.id, in: bank.mine, actor: .system)
+                        return "posted"
+                    } catch {
+                        return (error as? CardError)?.code ?? "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        let card = try await frozen.value
+        #expect(card.status == .frozen)
+        #expect(outcomes.allSatisfy { ["posted", "card_inactive"].contains($0) }, "\(outcomes)")
+        let posted = outcomes.filter { $0 == "posted" }.count
+        await #expect(throws: CardError.self) {
+            try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 1_00)), on: account.id, in: bank.mine, actor: .system)
+        }
+        #expect(try await bank.balance(account.id) == 1_000_00 - Int64(posted) * 1_00)
+        #expect(try await bank.soundnessProblems() == [])
+    }
+
     @Test func aCancelledCardIsDeclined() async throws {
         let bank = try TestBank()
         let (account, issued) = try await fundedCard(bank)

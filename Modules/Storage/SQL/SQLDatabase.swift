@@ -12,6 +12,10 @@ public enum SQLDialect: Sendable, Hashable {
     /// SQLite, where one writer already serialises every write transaction.
     public var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
 
+    /// ` FOR SHARE` on PostgreSQL: the rows read cannot change until the transaction ends, while other
+    /// readers that share them go on; nothing on SQLite.
+    public var forShare: String { self == .postgres ? " FOR SHARE" : "" }
+
     /// The operator of a `LIKE` that ignores ASCII case: SQLite's `LIKE` does, PostgreSQL's needs `ILIKE`.
     public var caseInsensitiveLike: String { self == .postgres ? "ILIKE" : "LIKE" }
 }
