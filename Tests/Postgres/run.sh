@@ -6,7 +6,8 @@
 #   Tests/Postgres/run.sh      # uses the test build of `swift build --build-tests`
 #
 # The suite runs 12 tests at a time here: each test bank holds up to two connections, and the
-# cluster allows 300 (Tests/Postgres/cluster.sh).
+# cluster allows 300 (Tests/Postgres/cluster.sh). Then the short crash test drives two bank-server
+# instances on one cluster of its own (Tests/Reliability/run.sh --short --postgres crash).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -21,3 +22,7 @@ trap 'Tests/Postgres/cluster.sh stop "$dir" >/dev/null 2>&1 || rm -rf "$dir"' EX
 url=$(Tests/Postgres/cluster.sh start "$dir")
 echo "== Swift tests on PostgreSQL ($url)"
 BANKKIT_TEST_DATABASE_URL="$url" swift test --skip-build --experimental-maximum-parallelization-width 12
+
+echo
+echo "== crash test on PostgreSQL, two instances"
+Tests/Reliability/run.sh --short --postgres crash
