@@ -30,7 +30,7 @@ package struct JournalBatch {
         var total = Money.zero
         for leg in legs { total = try journal.checkedSum(total, leg.amount) }
         precondition(total == .zero && legs.count >= 2, "a journal entry must balance")
-        try journal.lock(legs.map(\.accountID).filter { balances[$0] == nil }, in: db)
+        try journal.lock(legs.compactMap { balances[$0.accountID] == nil ? $0.accountID : nil }, in: db)
         let entryID = journal.ids.uuid().lowercasedText
         let timestamp = date.databaseText
         var transactions: [Transaction] = []
