@@ -8,8 +8,8 @@ struct BankCtl: AsyncParsableCommand {
         commandName: "bankctl",
         abstract: "Administer a BankKit database: seed a demo bank, promote users, verify integrity, rotate card keys.",
         discussion: """
-            bankctl reads the same configuration as bank-server (command-line options, then the environment,
-            then Config/bankkit.json), so `DATA_DIR=./demo bankctl …` works on the database that
+            bankctl reads the same configuration as bank-server (command-line options, then the environment, \
+            then Config/bankkit.json), so `DATA_DIR=./demo bankctl …` works on the database that \
             `DATA_DIR=./demo bank-server` serves.
             """,
         subcommands: [Seed.self, Promote.self, Verify.self, RotateCardKey.self, Users.self, Migrate.self])

@@ -10,9 +10,9 @@ struct RotateCardKey: AsyncParsableCommand {
         commandName: "rotate-card-key",
         abstract: "Add a card key version and re-encrypt every card number under it.",
         discussion: """
-            Writes <data.dir>/secrets/card_key.v<N>.b64 (mode 0600), then re-encrypts the cards in batches,
-            each batch committed on its own. If a previous rotation was interrupted, this finishes it instead
-            of adding another version. Keep the old key files: cards not yet re-encrypted need them, and so
+            Writes <data.dir>/secrets/card_key.v<N>.b64 (mode 0600), then re-encrypts the cards in batches, \
+            each batch committed on its own. If a previous rotation was interrupted, this finishes it instead \
+            of adding another version. Keep the old key files: cards not yet re-encrypted need them, and so \
             do backups.
             """)
 

@@ -11,14 +11,14 @@ struct Seed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create demo data.",
         discussion: """
-            --demo creates one admin, one employee and five members with checking and savings accounts, debit
-            cards and two months of salary, rent, groceries, card purchases and transfers, one declined purchase,
-            one completed and one pending service request, ending now or on the day given by --as-of; then
-            prints the demo logins. Running it again changes nothing and prints the logins again. The logins
+            --demo creates one admin, one employee and five members with checking and savings accounts, debit \
+            cards and two months of salary, rent, groceries, card purchases and transfers, one declined purchase, \
+            one completed and one pending service request, ending now or on the day given by --as-of; then \
+            prints the demo logins. Running it again changes nothing and prints the logins again. The logins \
             are for demos only.
 
-            --members N --months M [--seed S] creates deterministic synthetic data at scale (10,000 members x
-            12 months is about 2.6 million postings), with a progress bar on a terminal and progress lines
+            --members N --months M [--seed S] creates deterministic synthetic data at scale (10,000 members x \
+            12 months is about 2.6 million postings), with a progress bar on a terminal and progress lines \
             otherwise, then verifies the ledger and the audit chain. It runs once per database.
             """)
 

@@ -9,9 +9,9 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check every ledger invariant and the audit chain.",
         discussion: """
-            Checks that all postings sum to zero (overall and per journal entry), that every account's cached
-            balance equals the sum of its postings, that no member balance is negative, and that every audit
-            row links to its predecessor and hashes to its stored hash. Exits 0 when all hold, 1 otherwise,
+            Checks that all postings sum to zero (overall and per journal entry), that every account's cached \
+            balance equals the sum of its postings, that no member balance is negative, and that every audit \
+            row links to its predecessor and hashes to its stored hash. Exits 0 when all hold, 1 otherwise, \
             naming each account and the first audit entry that fails.
             """)
 
