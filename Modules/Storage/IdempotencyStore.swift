@@ -117,4 +117,13 @@ public struct TransactionHook<Value: Sendable>: Sendable {
 
     /// Creates a hook.
     public init(_ run: @escaping @Sendable (any SQLDatabase, Result<Value, any Error>) throws -> Void) { self.run = run }
+
+    /// The hooks that are there, run in the order given (the first that throws stops the rest); `nil` when none is.
+    public static func sequence(_ hooks: TransactionHook?...) -> TransactionHook? {
+        let present = hooks.compactMap { $0 }
+        guard present.count > 1 else { return present.first }
+        return TransactionHook { db, result in
+            for hook in present { try hook.run(db, result) }
+        }
+    }
 }

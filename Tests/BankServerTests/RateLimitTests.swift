@@ -11,7 +11,8 @@ import Testing
 
 @testable import BankServer
 
-/// Login, signup and refresh are rate limited per client IP (`-` when the transport has none, as in router tests).
+/// Login, signup and refresh are rate limited per client IP (`-` when the transport has none, as in router tests);
+/// money movement per user.
 @Suite struct RateLimitTests {
     @Test func loginIsLimitedToTwentyAMinuteWithRetryAfterAndRateLimitHeaders() async throws {
         try await TestBank.withApp(rateLimit: true) { api in
@@ -87,6 +88,53 @@ import Testing
             let keys = try await api.bank.database.read { db in try db.values(String.self, "SELECT key FROM rate_limits") }
             #expect(keys.count == 23, "one login window for the client, one for each email it tried")
             #expect(keys.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }, "\(keys)")
+        }
+    }
+
+    /// 120 money movements a minute per user — deposits, withdrawals, card purchases and transfers together. The
+    /// 121st is refused with 429 inside its own transaction: nothing of it is written (no money, no transfer, no
+    /// audit row, no idempotency record, so its key works once the window ends). Another member is not affected.
+    @Test func moneyMovementIsLimitedPerUserAndARefusalWritesNothing() async throws {
+        try await TestBank.withApp(rateLimit: true) { api in
+            let ada = try await api.signUp("ada@example.com")
+            let bob = try await api.signUp("bob@example.com")
+            let checking = try await api.openAccount(ada)
+            let bobs = try await api.openAccount(bob)
+            for movement in 1...100 { _ = try await api.deposit(ada, checking, 100 + movement) }
+            for movement in 1...20 {
+                let reply = try await api.call(
+                    .post, "/transfers", token: ada.accessToken, json: #"{"from_account_id":"\#(checking.id)","to_account_id":"\#(bobs.id)","amount_cents":1}"#)
+                try #require(reply.status == .created, "transfer \(movement): \(reply.text)")
+            }
+            func state() async throws -> [Int] {
+                try await api.bank.database.read { db in
+                    [try db.value(Int.self, "SELECT balance_cents FROM accounts WHERE id = ?", [checking.id])!,
+                     try db.value(Int.self, "SELECT balance_cents FROM accounts WHERE id = ?", [bobs.id])!,
+                     try db.value(Int.self, "SELECT COUNT(*) FROM transfers")!, try db.value(Int.self, "SELECT COUNT(*) FROM postings")!,
+                     try db.value(Int.self, "SELECT COUNT(*) FROM audit_log")!, try db.value(Int.self, "SELECT COUNT(*) FROM idempotency_records")!]
+                }
+            }
+            let before = try await state()
+            #expect(Array(before[0...2]) == [100 * 100 + 5_050 - 20, 20, 20])
+
+            let transfer = #"{"from_account_id":"\#(checking.id)","to_account_id":"\#(bobs.id)","amount_cents":500}"#
+            let limited = try await api.call(.post, "/transfers", token: ada.accessToken, json: transfer, headers: [.idempotencyKey: "late"])
+            expectProblem(limited, .tooManyRequests, "rate_limited")
+            #expect(limited.headers[.rateLimitLimit] == "120")
+            #expect(limited.headers[.retryAfter] == "60")
+            expectProblem(
+                try await api.call(.post, "/accounts/\(checking.id)/transactions", token: ada.accessToken, json: #"{"type":"debit","amount_cents":1}"#),
+                .tooManyRequests, "rate_limited")
+            #expect(try await state() == before)
+
+            _ = try await api.deposit(bob, bobs, 7)
+
+            api.clock.advance(by: 60)
+            let later = try await api.call(.post, "/transfers", token: ada.accessToken, json: transfer, headers: [.idempotencyKey: "late"])
+            #expect(later.status == .created, "\(later.text)")
+            #expect(later.headers[.idempotentReplayed] == nil)
+            let after = try await state()
+            #expect(Array(after[0...2]) == [before[0] - 500, before[1] + 7 + 500, 21])
         }
     }
 }

@@ -4,12 +4,14 @@ import Foundation
 import Hummingbird
 import Identity
 import Ledger
+import Storage
 
 /// `/accounts/{id}/transactions`: deposit or withdraw (idempotent), list with filters, show one.
 struct TransactionsController {
     let identity: IdentityService
     let ledger: LedgerService
     let cards: CardService
+    let rateLimiter: RateLimiter
     let idempotency: IdempotentResponder
 
     func addRoutes(to router: Router<BankRequestContext>) {
@@ -35,8 +37,11 @@ struct TransactionsController {
         let movement = MovementRequest(amount: amount!, description: description, category: category)
         let actor = context.actor(request)
         let scope = OwnerScope.owner(principal.userID)
-        return try await idempotency.respond(to: request, body: bytes, context: context, status: .created, encode: { $0.json }) { hook in
-            switch (type!, cardID) {
+        let limit: TransactionHook<Transaction>? = rateLimiter.hook(.moneyMovement, key: principal.userID.description)
+        return try await idempotency.respond(to: request, body: bytes, context: context, status: .created, encode: { $0.json }) {
+            (idempotent: TransactionHook<Transaction>?) -> Transaction in
+            let hook = TransactionHook.sequence(limit, idempotent)
+            return switch (type!, cardID) {
             case (.credit, _): try await ledger.credit(accountID, movement, in: scope, actor: actor, hook: hook)
             case (.debit, nil): try await ledger.debit(accountID, movement, in: scope, actor: actor, hook: hook)
             case (.debit, let card?):

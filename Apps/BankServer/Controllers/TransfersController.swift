@@ -2,12 +2,14 @@ import BankCore
 import Hummingbird
 import Identity
 import Ledger
+import Storage
 import Transfers
 
 /// `/transfers`: move money (idempotent) and show a transfer the caller is party to.
 struct TransfersController {
     let identity: IdentityService
     let transfers: TransferService
+    let rateLimiter: RateLimiter
     let idempotency: IdempotentResponder
 
     func addRoutes(to router: Router<BankRequestContext>) {
@@ -36,8 +38,9 @@ struct TransfersController {
         }
         let transferRequest = TransferRequest(from: from!, to: target, amount: amount!, description: description)
         let actor = context.actor(request)
+        let limit: TransactionHook<Transfer>? = rateLimiter.hook(.moneyMovement, key: principal.userID.description)
         return try await idempotency.respond(to: request, body: bytes, context: context, status: .created, encode: { $0.json }) { hook in
-            try await transfers.transfer(transferRequest, from: .owner(principal.userID), actor: actor, hook: hook)
+            try await transfers.transfer(transferRequest, from: .owner(principal.userID), actor: actor, hook: .sequence(limit, hook))
         }
     }
 

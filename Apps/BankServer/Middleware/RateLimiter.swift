@@ -22,6 +22,8 @@ struct RateLimiter: Sendable {
         static let signup = Rule(name: "signup", limit: 20, window: 600)
         static let refresh = Rule(name: "refresh", limit: 60, window: 60)
         static let reveal = Rule(name: "reveal", limit: 5, window: 300)
+        /// Per user: transfers, deposits, withdrawals and card purchases, declined ones included.
+        static let moneyMovement = Rule(name: "money movement", limit: 120, window: 60)
     }
 
     private let enabled: Bool
@@ -51,15 +53,33 @@ struct RateLimiter: Sendable {
             try counted.map { try store.count($0.key, window: $0.rule.window, at: now, in: db) }
         }
         for (check, count) in zip(checks, counts) where count.count > check.rule.limit {
-            let resetIn = max(1, Int(count.resetsAt.timeIntervalSince(now).rounded(.up)))
-            var problem = HTTPProblem(
-                status: .tooManyRequests, code: "rate_limited",
-                detail: "Too many \(check.rule.name) requests; retry in \(resetIn) seconds.")
-            problem.headers[.retryAfter] = String(resetIn)
-            problem.headers[.rateLimitLimit] = String(check.rule.limit)
-            problem.headers[.rateLimitRemaining] = "0"
-            problem.headers[.rateLimitReset] = String(resetIn)
-            throw problem
+            throw Self.refusal(check.rule, resetsAt: count.resetsAt, now: now)
         }
+    }
+
+    /// Counts one request for `key` under `rule` inside the transaction of the use case it guards, so that
+    /// limiting a money movement costs no write of its own; past the budget it throws 429 and the whole
+    /// transaction, the movement included, rolls back. `nil` when rate limits are off.
+    func hook<Value: Sendable>(_ rule: Rule, key: String) -> TransactionHook<Value>? {
+        guard enabled else { return nil }
+        let now = now()
+        let store = database.rateLimits
+        let hashed = keyHash.hexHash("\(rule.name)|\(key)")
+        return TransactionHook { db, _ in
+            let count = try store.count(hashed, window: rule.window, at: now, in: db)
+            if count.count > rule.limit { throw Self.refusal(rule, resetsAt: count.resetsAt, now: now) }
+        }
+    }
+
+    /// The 429 for a spent budget, with `Retry-After` and `RateLimit-*` headers.
+    private static func refusal(_ rule: Rule, resetsAt: Date, now: Date) -> HTTPProblem {
+        let resetIn = max(1, Int(resetsAt.timeIntervalSince(now).rounded(.up)))
+        var problem = HTTPProblem(
+            status: .tooManyRequests, code: "rate_limited", detail: "Too many \(rule.name) requests; retry in \(resetIn) seconds.")
+        problem.headers[.retryAfter] = String(resetIn)
+        problem.headers[.rateLimitLimit] = String(rule.limit)
+        problem.headers[.rateLimitRemaining] = "0"
+        problem.headers[.rateLimitReset] = String(resetIn)
+        return problem
     }
 }
