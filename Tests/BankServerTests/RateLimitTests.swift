@@ -101,9 +101,9 @@ import Testing
             let checking = try await api.openAccount(ada)
             let bobs = try await api.openAccount(bob)
             for movement in 1...100 { _ = try await api.deposit(ada, checking, 100 + movement) }
+            let cent = #"{"from_account_id":"\#(checking.id)","to_account_id":"\#(bobs.id)","amount_cents":1}"#
             for movement in 1...20 {
-                let reply = try await api.call(
-                    .post, "/transfers", token: ada.accessToken, json: #"{"from_account_id":"\#(checking.id)","to_account_id":"\#(bobs.id)","amount_cents":1}"#)
+                let reply = try await api.call(.post, "/transfers", token: ada.accessToken, json: cent)
                 try #require(reply.status == .created, "transfer \(movement): \(reply.text)")
             }
             func state() async throws -> [Int] {
@@ -123,7 +123,8 @@ import Testing
             #expect(limited.headers[.rateLimitLimit] == "120")
             #expect(limited.headers[.retryAfter] == "60")
             expectProblem(
-                try await api.call(.post, "/accounts/\(checking.id)/transactions", token: ada.accessToken, json: #"{"type":"debit","amount_cents":1}"#),
+                try await api.call(
+                    .post, "/accounts/\(checking.id)/transactions", token: ada.accessToken, json: #"{"type":"debit","amount_cents":1}"#),
                 .tooManyRequests, "rate_limited")
             #expect(try await state() == before)
 
