@@ -16,12 +16,18 @@ package struct PeriodTotals: Sendable {
 /// Read-side primitives over one account's history in a time range, for statements and summaries.
 /// Callers run them inside one read transaction so that all figures come from one snapshot.
 extension Journal {
-    /// The account's balance just before `date`: the sum of its postings dated earlier.
-    package func balance(of account: AccountID, before date: Date, in db: any SQLDatabase) throws -> Money {
-        Money(
-            cents: try db.value(
-                Int64.self, "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ? AND created_at < ?",
-                [account, date]) ?? 0)
+    /// The account's balance just before `date`, or now: the sum of its postings (dated earlier).
+    /// Summed over both leg indexes (`ledger.v4.postings-by-leg`), which between them hold every posting once.
+    package func balance(of account: AccountID, before date: Date? = nil, in db: any SQLDatabase) throws -> Money {
+        let dated = date == nil ? "" : " AND created_at < ?"
+        let arguments: SQLArguments = date.map { [account, $0, account, $0] } ?? [account, account]
+        let sum = try db.value(
+            Int64.self,
+            """
+            SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ? AND transaction_id IS NOT NULL\(dated))
+                 + (SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ? AND transaction_id IS NULL\(dated))
+            """, arguments)
+        return Money(cents: sum ?? 0)
     }
 
     /// When the account's latest transaction (posted or declined) happened, if it has any.

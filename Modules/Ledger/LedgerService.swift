@@ -85,9 +85,8 @@ public struct LedgerService: Sendable {
     public func balance(_ id: AccountID, in scope: OwnerScope) async throws -> BalanceReport {
         try await database.read { db in
             let account = try journal.account(id, in: scope, db: db)
-            let computed =
-                try db.value(Int64.self, "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ?", [id]) ?? 0
-            return BalanceReport(accountID: id, balance: account.balance, available: account.available, computedBalance: Money(cents: computed))
+            let computed = try journal.balance(of: id, in: db)
+            return BalanceReport(accountID: id, balance: account.balance, available: account.available, computedBalance: computed)
         }
     }
 

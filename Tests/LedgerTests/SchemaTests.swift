@@ -82,6 +82,32 @@ import Testing
         try await bank.expectSound()
     }
 
+    /// Member legs and system legs live in two partial indexes; balances must still count every posting.
+    /// A leg on a member account without a transaction (no code writes one) lands in the system legs' index.
+    @Test func balancesCountEveryPostingWhicheverIndexHoldsIt() async throws {
+        let later = TestBank.start.addingTimeInterval(3_600)
+        try await bank.database.write { db in
+            for (account, cents) in [(account.id, Int64(5_00)), (SystemAccount.cash.id, -5_00)] {
+                try db.execute(
+                    "INSERT INTO postings (entry_id, account_id, amount_cents, created_at) VALUES ('stray', ?, ?, ?)", [account, cents, later])
+            }
+        }
+        let report = try await bank.ledger.balance(account.id, in: .any)
+        #expect(report.balance == Money(cents: 10_00))
+        #expect(report.computedBalance == Money(cents: 15_00))
+        let (before, after, cash) = try await bank.database.read { [account] db in
+            (
+                try bank.ledger.journal.balance(of: account.id, before: later, in: db),
+                try bank.ledger.journal.balance(of: account.id, before: later.addingTimeInterval(1), in: db),
+                try bank.ledger.journal.balance(of: SystemAccount.cash.id, in: db)
+            )
+        }
+        #expect([before, after, cash] == [Money(cents: 10_00), Money(cents: 15_00), Money(cents: -15_00)])
+        let integrity = try await bank.ledger.verifyIntegrity()
+        #expect(Set(integrity.mismatchedAccounts) == [account.id, SystemAccount.cash.id])
+        #expect(integrity.postingsSum == .zero)
+    }
+
     @Test func systemAccountsExistWithFixedIDs() async throws {
         let codes = try await bank.database.read { db in
             try db.values(String.self, "SELECT system_code FROM accounts WHERE account_type = 'system' ORDER BY id")

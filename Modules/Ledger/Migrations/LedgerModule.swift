@@ -181,6 +181,20 @@ public struct LedgerModule: BankModule {
                         id, type, kind, status, amount_cents, balance_after_cents, description, category, card_id,
                         transfer_id, counterparty_account_number, decline_reason, created_at, reverses_transaction_id);
                     """),
+            // One index per kind of leg. A member's leg (it has a transaction) is found by account and date,
+            // for opening balances. A system account's leg is kept in posting order: a history import dates
+            // its purchases across months, and an index by date took each one into a different page of the
+            // system account's stretch (3,000 members x 12 months wrote 8.5 GB for a 480 MB database; 2.6 GB
+            // with this one). Together they hold every posting once. A debit's own posting is found by its
+            // transaction, for reversals, which scanned the table.
+            SQLMigration(
+                "ledger.v4.postings-by-leg",
+                sql: """
+                    DROP INDEX postings_account;
+                    CREATE INDEX postings_member_legs ON postings(account_id, created_at, amount_cents) WHERE transaction_id IS NOT NULL;
+                    CREATE INDEX postings_system_legs ON postings(account_id, id, created_at, amount_cents) WHERE transaction_id IS NULL;
+                    CREATE INDEX postings_transaction ON postings(transaction_id) WHERE transaction_id IS NOT NULL;
+                    """),
         ]
     }
 }
