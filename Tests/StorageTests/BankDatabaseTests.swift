@@ -47,6 +47,35 @@ import Testing
         #expect(notes == 20)
     }
 
+    /// Every kind of value goes in and comes back unchanged: text beyond ASCII, the integer extremes, an empty
+    /// blob (not NULL), and NULL itself. A statement given the wrong number of values fails. (No NUL in text:
+    /// PostgreSQL refuses it, and the API refuses control characters before anything is stored.)
+    @Test func valuesOfEveryKindRoundTripAndAWrongArgumentCountIsAnError() async throws {
+        let bank = try TestBank()
+        let text = "a'b · ünïcödé 😀"
+        let rows: [SQLArguments] = [
+            [1, text, Int64.max, -0.5, Data([0, 1, 255])], [2, "", Int64.min, 1e300, Data()], [3, nil, nil, nil, nil],
+        ]
+        let read = try await bank.database.write { db in
+            let blob = db.dialect == .sqlite ? "BLOB" : "BYTEA"
+            let real = db.dialect == .sqlite ? "REAL" : "DOUBLE PRECISION"
+            try db.executeScript("CREATE TABLE kinds (id BIGINT PRIMARY KEY, t TEXT, i BIGINT, r \(real), b \(blob))")
+            for row in rows { try db.execute("INSERT INTO kinds (id, t, i, r, b) VALUES (?, ?, ?, ?, ?)", row) }
+            return try db.rows("SELECT t, i, r, b, b IS NULL AS no_blob FROM kinds WHERE id >= ? ORDER BY id", [1])
+        }
+        #expect(read.map { $0["t"] as String? } == [text, "", nil])
+        #expect(read.map { $0["i"] as Int64? } == [Int64.max, Int64.min, nil])
+        #expect(read.map { $0["r"] as Double? } == [-0.5, 1e300, nil])
+        #expect(read.map { $0["b"] as Data? } == [Data([0, 1, 255]), Data(), nil])
+        #expect(read.map { $0["no_blob"] as Bool } == [false, false, true])
+        for arguments: SQLArguments in [[4], [4, "x", 1, 1.0, Data(), "one too many"]] {
+            await #expect(throws: (any Error).self) {
+                try await bank.database.write { db in try db.execute("INSERT INTO kinds (id, t, i, r, b) VALUES (?, ?, ?, ?, ?)", arguments) }
+            }
+        }
+        #expect(try await bank.database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM kinds") } == 3)
+    }
+
     @Test func storageTablesAreAlwaysMigratedFirst() async throws {
         let bank = try TestBank(modules: [NotesModule(), RemindersModule()])
         #expect(bank.database.moduleNames == ["storage", "notes", "reminders"])

@@ -53,8 +53,13 @@ final class PostgresSession: SQLDatabase {
 
     // MARK: - Binding and decoding
 
-    /// `sql` with its `?` placeholders numbered as PostgreSQL expects, and its arguments bound.
-    static func query(_ sql: String, _ arguments: SQLArguments) -> PostgresQuery {
+    /// `sql` with its `?` placeholders numbered as PostgreSQL expects, and its arguments bound. - Throws:
+    /// when the arguments do not match the placeholders one for one (PostgreSQL itself ignores extra ones).
+    static func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
+        let (text, placeholderCount) = placeholders.numbered(sql)
+        guard placeholderCount == arguments.values.count else {
+            throw PostgresError(sqlState: nil, message: "wrong number of statement arguments: \(arguments.values.count) for \(placeholderCount)")
+        }
         var bindings = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value {
@@ -65,7 +70,7 @@ final class PostgresSession: SQLDatabase {
             case .blob(let data): bindings.append(ByteBuffer(bytes: data))
             }
         }
-        return PostgresQuery(unsafeSQL: placeholders.numbered(sql), binds: bindings)
+        return PostgresQuery(unsafeSQL: text, binds: bindings)
     }
 
     private static let placeholders = PlaceholderCache()
@@ -114,6 +119,11 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public let sqlState: String?
     /// What went wrong.
     public let message: String
+
+    init(sqlState: String?, message: String) {
+        self.sqlState = sqlState
+        self.message = message
+    }
 
     init(_ error: PSQLError) {
         if let info = error.serverInfo {
@@ -205,9 +215,10 @@ enum SQLScript {
 
 /// `?` placeholders rewritten as `$1`, `$2`, …, once per distinct SQL text.
 final class PlaceholderCache: Sendable {
-    private let cache = Mutex<[String: String]>([:])
+    private let cache = Mutex<[String: (text: String, count: Int)]>([:])
 
-    func numbered(_ sql: String) -> String {
+    /// The numbered text, and how many placeholders it has.
+    func numbered(_ sql: String) -> (text: String, count: Int) {
         if let cached = cache.withLock({ $0[sql] }) { return cached }
         let numbered = Self.number(sql)
         cache.withLock { if $0.count < 4_096 { $0[sql] = numbered } }
@@ -215,7 +226,7 @@ final class PlaceholderCache: Sendable {
     }
 
     /// Numbers the `?` outside quoted text and identifiers.
-    static func number(_ sql: String) -> String {
+    static func number(_ sql: String) -> (text: String, count: Int) {
         var result = ""
         result.reserveCapacity(sql.utf8.count + 16)
         var index = 0
@@ -234,6 +245,6 @@ final class PlaceholderCache: Sendable {
                 result.append(character)
             }
         }
-        return result
+        return (result, index)
     }
 }

@@ -1,4 +1,6 @@
 public import GRDB
+import Foundation
+import GRDBSQLite
 
 /// SQLite through GRDB: a `Database` (a connection inside a GRDB transaction) is a ``SQLDatabase``.
 /// Every statement is a GRDB cached statement, prepared once per connection.
@@ -6,7 +8,9 @@ extension Database: SQLDatabase {
     public var dialect: SQLDialect { .sqlite }
 
     public func execute(_ sql: String, _ arguments: SQLArguments) throws {
-        try cachedStatement(sql: sql).execute(arguments: arguments.statementArguments)
+        let statement = try cachedStatement(sql: sql)
+        try statement.bind(arguments)
+        try statement.execute()
     }
 
     public func executeScript(_ sql: String) throws {
@@ -14,22 +18,49 @@ extension Database: SQLDatabase {
     }
 
     public func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
-        let cursor = try GRDB.Row.fetchCursor(
-            cachedStatement(sql: sql), arguments: arguments.statementArguments)
+        let statement = try cachedStatement(sql: sql)
+        try statement.bind(arguments)
+        let cursor = try GRDB.Row.fetchCursor(statement)
         while let row = try cursor.next() { try body(SQLRow(row)) }
     }
 
     public var changedRowCount: Int { changesCount }
 }
 
-extension SQLArguments {
-    /// GRDB's arguments for these values. Built from existentials on purpose: GRDB's initializer that takes a
-    /// sequence of concrete values maps it with a key path, which is instantiated at run time on every call
-    /// (`swift_getKeyPath`, generic metadata lookups) — about a tenth of a history import's writer time.
-    var statementArguments: StatementArguments {
-        StatementArguments(values.map { $0.databaseValue as (any DatabaseValueConvertible)? })
+extension Statement {
+    /// Binds `arguments` to the SQLite statement itself, for GRDB's `execute()` and cursors to run as bound.
+    ///
+    /// GRDB's `StatementArguments` would take our values through existentials and its generic, unspecialised
+    /// initialiser, then through a recursive temporary binding: in a history import that was more of the
+    /// writer's time than SQLite's own work. `setUncheckedArguments` with no values resets the statement,
+    /// clears its bindings and marks them bound; GRDB then executes with the values bound here.
+    func bind(_ arguments: SQLArguments) throws {
+        guard arguments.values.count == Int(sqlite3_bind_parameter_count(sqliteStatement)) else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(arguments.values.count)", sql: sql)
+        }
+        setUncheckedArguments(StatementArguments())
+        for (index, value) in zip(CInt(1)..., arguments.values) {
+            let code: CInt
+            switch value {
+            case .null: code = sqlite3_bind_null(sqliteStatement, index)
+            case .integer(let integer): code = sqlite3_bind_int64(sqliteStatement, index, integer)
+            case .real(let real): code = sqlite3_bind_double(sqliteStatement, index, real)
+            case .text(let text):
+                var text = text
+                code = text.withUTF8 { sqlite3_bind_text(sqliteStatement, index, $0.baseAddress, CInt($0.count), sqliteTransient) }
+            case .blob(let data):
+                // An empty blob has no base address, and a null pointer would bind NULL.
+                code = data.isEmpty
+                    ? sqlite3_bind_zeroblob(sqliteStatement, index, 0)
+                    : data.withUnsafeBytes { sqlite3_bind_blob(sqliteStatement, index, $0.baseAddress, CInt($0.count), sqliteTransient) }
+            }
+            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: sql) }
+        }
     }
 }
+
+/// SQLite's "copy this value now" destructor, which C headers spell as a cast of -1.
+private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 /// The constraint a GRDB error reports.
 func sqliteConstraint(of error: any Error) -> SQLConstraint? {
