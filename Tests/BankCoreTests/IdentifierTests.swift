@@ -68,6 +68,18 @@ import Testing
         #expect(Array(live.description)[14] == "7")
     }
 
+    /// The random bits come from a pool refilled every ~400 IDs; IDs made at once on several threads, across
+    /// many refills, are all different, and their random parts are not the pool's initial zeros.
+    @Test func concurrentIdentifiersAcrossPoolRefillsAreDistinct() async {
+        let noon = Date(timeIntervalSince1970: 1_795_000_000.123)
+        let ids = await withTaskGroup(of: [UUID].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<2_500).map { _ in UUID.timeOrdered(at: noon) } } }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(Set(ids).count == 10_000)
+        #expect(ids.filter { $0.uuidString.suffix(12) == "000000000000" }.isEmpty)
+    }
+
     @Test func idSourceMintsTypedIdentifiersFromItsClosure() {
         let fixed = UUID(uuidString: uuidString)!
         let source = IDSource { fixed }
