@@ -40,10 +40,12 @@ extension CardService {
                 kind: .cardPurchase, description: purchase.merchant ?? "Card purchase", category: purchase.category, cardID: card.id)
             let refusal: (any BankError)?
             if card.status != .active {
-                let id = try journal.recordDecline(account, amount: purchase.amount, details: details, reason: CardError.Code.cardInactive.value, at: now, in: db)
+                let id = try journal.recordDecline(
+                    account, amount: purchase.amount, details: details, reason: CardError.Code.cardInactive.value, at: now, in: db)
                 refusal = CardError(.cardInactive, "Card \(card.card.masked) is \(card.status.rawValue).", transactionID: id)
             } else if card.isExpired(at: now) {
-                let id = try journal.recordDecline(account, amount: purchase.amount, details: details, reason: CardError.Code.cardExpired.value, at: now, in: db)
+                let id = try journal.recordDecline(
+                    account, amount: purchase.amount, details: details, reason: CardError.Code.cardExpired.value, at: now, in: db)
                 refusal = CardError(.cardExpired, "Card \(card.card.masked) expired in \(card.expiryMonth)/\(card.expiryYear).", transactionID: id)
             } else if let reason = try journal.declineReason(for: account, amount: purchase.amount, at: now, in: db) {
                 refusal = try journal.decline(account, amount: purchase.amount, details: details, reason: reason, at: now, in: db)

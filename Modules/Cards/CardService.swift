@@ -44,13 +44,16 @@ public struct CardService: Sendable {
     }
 
     /// Issues a card inside the caller's write transaction (replacements apply it with their own state change).
-    package func issue(for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, at now: Date, db: any SQLDatabase) throws -> IssuedCard {
+    package func issue(
+        for accountID: AccountID, holder: String, in scope: OwnerScope, actor: Actor, at now: Date, db: any SQLDatabase
+    ) throws -> IssuedCard {
         let journal = ledger.journal
         // Locks the account (PostgreSQL): of two issues at once, the second waits and then sees the first's card.
         try journal.lock([accountID], in: db)
         let account = try journal.account(accountID, in: scope, db: db)
         try journal.requireOpen(account)
-        guard try db.value(Int.self, "SELECT COUNT(*) FROM cards WHERE account_id = ? AND status <> ?", [accountID, CardStatus.cancelled.rawValue]) == 0
+        guard
+            try db.value(Int.self, "SELECT COUNT(*) FROM cards WHERE account_id = ? AND status <> ?", [accountID, CardStatus.cancelled.rawValue]) == 0
         else { throw CardError(.cardExists, "Account \(account.number) already has a card; cancel or replace it first.") }
         var pan = PAN.generate()
         while try (db.value(Int.self, "SELECT COUNT(*) FROM cards WHERE pan_hash = ?", [keys.indexHash(of: pan)]) ?? 0) > 0 { pan = PAN.generate() }
@@ -73,7 +76,8 @@ public struct CardService: Sendable {
     package func replace(_ id: CardID, in scope: OwnerScope, actor: Actor, at now: Date, db: any SQLDatabase) throws -> IssuedCard {
         // The account before the card, the order a purchase takes them in (PostgreSQL), so the two never deadlock.
         try ledger.journal.lock([try Self.record(id, in: scope, db: db).accountId], in: db)
-        let old = try setStatus(id, to: .cancelled, allowedFrom: [.active, .frozen], action: "card.cancelled", in: scope, actor: actor, at: now, db: db)
+        let old = try setStatus(
+            id, to: .cancelled, allowedFrom: [.active, .frozen], action: "card.cancelled", in: scope, actor: actor, at: now, db: db)
         return try issue(for: old.accountID, holder: old.cardholderName, in: scope, actor: actor, at: now, db: db)
     }
 

@@ -177,7 +177,8 @@ extension IdentityService {
                        COUNT(CASE WHEN locked_until > ? THEN 1 END) AS locked
                 FROM users
                 """, [now])!
-            return UserStats(users: row["users"], members: row["members"], employees: row["employees"], admins: row["admins"], lockedUsers: row["locked"])
+            return UserStats(
+                users: row["users"], members: row["members"], employees: row["employees"], admins: row["admins"], lockedUsers: row["locked"])
         }
     }
 }

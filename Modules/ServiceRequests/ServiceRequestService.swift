@@ -109,7 +109,8 @@ public struct ServiceRequestService: Sendable {
         let now = clock.now()
         return try await database.write { db in
             try db.execute(
-                "UPDATE service_requests SET result_viewed_at = ? WHERE id = ? AND member_id = ? AND status = 'completed' AND result_viewed_at IS NULL",
+                "UPDATE service_requests SET result_viewed_at = ? WHERE id = ? AND member_id = ? "
+                    + "AND status = 'completed' AND result_viewed_at IS NULL",
                 [now, id, member])
             return db.changedRowCount == 1
         }
@@ -124,7 +125,8 @@ public struct ServiceRequestService: Sendable {
             // Locked until commit (PostgreSQL), so concurrent decisions of one request serialise on its row.
             var record = try Self.record(id, in: scope, db: db, forUpdate: true)
             guard record.status == .pending else {
-                throw ServiceRequestError(.invalidTransition, "The request is \(record.status.rawValue); only a pending request can become \(status.rawValue).")
+                throw ServiceRequestError(
+                    .invalidTransition, "The request is \(record.status.rawValue); only a pending request can become \(status.rawValue).")
             }
             try change(&record, db)
             record.status = status

@@ -46,7 +46,8 @@ public struct SecretBox: Sendable, CustomStringConvertible, CustomDebugStringCon
         let result = plaintext.withUnsafeMutableBufferPointer { output in
             // An empty plaintext still needs a valid pointer: libsodium's parameters are nonnull.
             var scratch: UInt8 = 0
-            return crypto_secretbox_open_easy(output.baseAddress ?? withUnsafeMutablePointer(to: &scratch) { $0 }, sealed, UInt64(sealed.count), nonce, key)
+            return crypto_secretbox_open_easy(
+                output.baseAddress ?? withUnsafeMutablePointer(to: &scratch) { $0 }, sealed, UInt64(sealed.count), nonce, key)
         }
         guard result == 0 else { throw .decryptionFailed }
         return plaintext

@@ -28,7 +28,9 @@ public struct TransferService: Sendable {
     ///   - hook: runs in the same transaction with the outcome (an idempotency record, say).
     /// - Throws: `ValidationError`, ``TransferError`` `same_account`, `LedgerError` (`account_not_found`,
     ///   `account_frozen`, `account_closed`, `insufficient_funds`, `daily_limit_exceeded`).
-    public func transfer(_ request: TransferRequest, from scope: OwnerScope, actor: Actor, hook: TransactionHook<Transfer>? = nil) async throws -> Transfer {
+    public func transfer(
+        _ request: TransferRequest, from scope: OwnerScope, actor: Actor, hook: TransactionHook<Transfer>? = nil
+    ) async throws -> Transfer {
         try MovementRequest(amount: request.amount, description: request.description).validate()
         if case .account(let target) = request.to, target == request.from {
             throw TransferError(.sameAccount, "A transfer needs two different accounts.")

@@ -47,7 +47,8 @@ import Testing
         let bobs = try await env.account(for: bob)
         var created: [TransactionID] = []
         for (account, cents) in [(adas, 1_000), (bobs, 500), (adas, 250), (bobs, 75)] {
-            created.append(try await env.bank.ledger.credit(account.id, MovementRequest(amount: Money(cents: Int64(cents))), in: .any, actor: .system).id)
+            created.append(
+                try await env.bank.ledger.credit(account.id, MovementRequest(amount: Money(cents: Int64(cents))), in: .any, actor: .system).id)
         }
         created.append(try await env.withdraw(100, from: adas.id).id)
         let declined = await #expect(throws: LedgerError.self) { try await env.withdraw(1_000_000, from: bobs.id) }

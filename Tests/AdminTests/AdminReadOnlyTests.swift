@@ -43,7 +43,8 @@ import Testing
         let requests = try await admin.serviceRequests(status: nil, page: small)
         _ = try await admin.serviceRequests(status: .pending, page: PageRequest(cursor: requests.nextCursor))
         let log = try await admin.auditLog(filter: AuditFilter(), page: small)
-        _ = try await admin.auditLog(filter: AuditFilter(actorID: ada.id.description, action: "card.issued"), page: PageRequest(cursor: log.nextCursor))
+        _ = try await admin.auditLog(
+            filter: AuditFilter(actorID: ada.id.description, action: "card.issued"), page: PageRequest(cursor: log.nextCursor))
         let verification = try await admin.verifyAuditLog()
         let stats = try await admin.stats()
 

@@ -87,7 +87,8 @@ import Testing
             for (path, token, label) in world.endpoints {
                 expectProblem(try await api.call(.post, path, token: token, json: big), .contentTooLarge, "payload_too_large", label)
                 for body in deep {
-                    expectProblem(try await api.call(.post, path, token: token, json: body), .badRequest, "malformed_json", "\(label) \(body.prefix(12))")
+                    expectProblem(
+                        try await api.call(.post, path, token: token, json: body), .badRequest, "malformed_json", "\(label) \(body.prefix(12))")
                 }
             }
             try await world.expectUnchanged(api)
@@ -118,12 +119,16 @@ import Testing
             let (token, account) = (world.member.accessToken, world.account.id)
             let password = TestBank.password
             func text(_ count: Int) -> String { String(repeating: "é", count: count) }
-            typealias Case = (label: String, path: String, method: HTTPRequest.Method, token: String?, field: String, max: Int, body: @Sendable (String) -> String)
+            typealias Case = (
+                label: String, path: String, method: HTTPRequest.Method, token: String?, field: String, max: Int, body: @Sendable (String) -> String
+            )
             let cases: [Case] = [
                 ("signup first name", "/auth/signup", .post, nil, "first_name", 100, { value in
-                    #"{"email":"s\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","first_name":"\#(value)","last_name":"L"}"# }),
+                    #"{"email":"s\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","first_name":"\#(value)","last_name":"L"}"#
+                }),
                 ("signup last name", "/auth/signup", .post, nil, "last_name", 100, { value in
-                    #"{"email":"s\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","first_name":"F","last_name":"\#(value)"}"# }),
+                    #"{"email":"s\#(UUID().uuidString.prefix(8))@example.com","password":"\#(password)","first_name":"F","last_name":"\#(value)"}"#
+                }),
                 ("profile first name", "/account-holders/me", .patch, token, "first_name", 100, { #"{"first_name":"\#($0)"}"# }),
                 ("profile last name", "/account-holders/me", .patch, token, "last_name", 100, { #"{"last_name":"\#($0)"}"# }),
                 ("nickname", "/accounts", .post, token, "nickname", 50, { #"{"account_type":"savings","nickname":"\#($0)"}"# }),
@@ -148,11 +153,14 @@ import Testing
                 #"{"from_account_id":"\#(account)","to_account_id":"\#(other.id)","amount_cents":1,"description":"\#(description)"}"#
             }
             #expect(try await api.call(.post, "/transfers", token: token, json: transfer(text(200))).status == .created)
-            expectProblem(try await api.call(.post, "/transfers", token: token, json: transfer(text(201))), .unprocessableContent, "validation_failed",
-                fields: ["description"])
+            expectProblem(
+                try await api.call(.post, "/transfers", token: token, json: transfer(text(201))),
+                .unprocessableContent, "validation_failed", fields: ["description"])
             let withdrawal = try await api.debit(world.member, world.account, 5)
             let withdrawalID = try #require(withdrawal.string("id"))
-            func dispute(_ reason: String) -> String { #"{"type":"transaction_dispute","details":{"transaction_id":"\#(withdrawalID)","reason":"\#(reason)"}}"# }
+            func dispute(_ reason: String) -> String {
+                #"{"type":"transaction_dispute","details":{"transaction_id":"\#(withdrawalID)","reason":"\#(reason)"}}"#
+            }
             expectProblem(try await api.call(.post, "/service-requests", token: token, json: dispute(text(501))), .unprocessableContent,
                 "validation_failed", fields: ["details.reason"])
             let disputeID = try await api.fileRequest(world.member, dispute(text(500)))
@@ -163,7 +171,8 @@ import Testing
             expectProblem(
                 try await api.call(.post, "/employee/service-requests/\(disputeID)/reject", token: employee, json: #"{"reason":"\#(text(501))"}"#),
                 .unprocessableContent, "validation_failed", fields: ["reason"])
-            let rejected = try await api.call(.post, "/employee/service-requests/\(disputeID)/reject", token: employee, json: #"{"reason":"\#(text(500))"}"#)
+            let rejected = try await api.call(
+                .post, "/employee/service-requests/\(disputeID)/reject", token: employee, json: #"{"reason":"\#(text(500))"}"#)
             #expect(rejected.status == .ok && rejected.string("rejection_reason") == text(500))
             try await api.expectSound()
         }
@@ -179,7 +188,8 @@ import Testing
                 // Names at signup, and through a profile PATCH.
                 let signup = try await api.call(
                     .post, "/auth/signup",
-                    json: try Self.json(["email": "meta\(index)@example.com", "password": TestBank.password, "first_name": value, "last_name": value]))
+                    json: try Self.json(
+                        ["email": "meta\(index)@example.com", "password": TestBank.password, "first_name": value, "last_name": value]))
                 #expect(signup.status == .created, "\(signup.text)")
                 users += 1
                 let member = try API.session(signup)
@@ -190,7 +200,8 @@ import Testing
                 #expect(patched.string("last_name") == "x" + value, "\(patched.text)")
 
                 // A nickname, descriptions of a deposit, a withdrawal and a transfer.
-                let opened = try await api.call(.post, "/accounts", token: token, json: try Self.json(["account_type": "checking", "nickname": value]))
+                let opened = try await api.call(
+                    .post, "/accounts", token: token, json: try Self.json(["account_type": "checking", "nickname": value]))
                 #expect(opened.status == .created && opened.string("nickname") == value, "\(opened.text)")
                 let account = AccountRef(id: try #require(opened.string("id")), number: try #require(opened.string("account_number")))
                 #expect(try await api.call(.get, "/accounts/\(account.id)", token: token).string("nickname") == value)
@@ -215,7 +226,9 @@ import Testing
                 // The description search treats the text literally: quotes, wildcards and all.
                 let query = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 let found = try await api.call(.get, "/accounts/\(account.id)/transactions?q=\(query)", token: token)
-                #expect(found.list.map { $0["description"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["debit " + value, "t " + value, value].sorted(),
+                #expect(
+                    found.list.map { $0["description"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") }
+                        == ["debit " + value, "t " + value, value].sorted(),
                     "\(value): \(found.text)")
 
                 // A category is a lowercase slug, not free text: metacharacters are a field error, and nothing is posted.
@@ -225,7 +238,8 @@ import Testing
                 expectProblem(category, .unprocessableContent, "validation_failed", fields: ["category"], value)
 
                 // Service request details, an approval's note, a rejection's reason.
-                let renameID = try await api.fileRequest(member, try Self.json(["type": "name_change", "details": ["first_name": value, "last_name": "y" + value]]))
+                let renameID = try await api.fileRequest(
+                    member, try Self.json(["type": "name_change", "details": ["first_name": value, "last_name": "y" + value]]))
                 let rename = try await api.call(.get, "/service-requests/\(renameID)", token: token)
                 #expect(rename.nested("details")["first_name"] as? String == value, "\(rename.text)")
                 let approved = try await api.call(
@@ -234,10 +248,15 @@ import Testing
                 let renamed = try await api.call(.get, "/account-holders/me", token: token)
                 #expect(renamed.string("first_name") == value && renamed.string("last_name") == "y" + value)
                 let disputeID = try await api.fileRequest(
-                    member, try Self.json(["type": "transaction_dispute", "details": ["transaction_id": try #require(debit.string("id")), "reason": "r " + value]]))
-                #expect(try await api.call(.get, "/service-requests/\(disputeID)", token: token).nested("details")["reason"] as? String == "r " + value)
+                    member,
+                    try Self.json(
+                        ["type": "transaction_dispute", "details": ["transaction_id": try #require(debit.string("id")), "reason": "r " + value]]))
+                #expect(
+                    try await api.call(.get, "/service-requests/\(disputeID)", token: token).nested("details")["reason"] as? String
+                        == "r " + value)
                 let rejected = try await api.call(
-                    .post, "/employee/service-requests/\(disputeID)/reject", token: employee.accessToken, json: try Self.json(["reason": "no " + value]))
+                    .post, "/employee/service-requests/\(disputeID)/reject", token: employee.accessToken,
+                    json: try Self.json(["reason": "no " + value]))
                 #expect(rejected.status == .ok && rejected.string("rejection_reason") == "no " + value, "\(rejected.text)")
 
                 // Harmless: markup never reaches a JSON body unescaped.

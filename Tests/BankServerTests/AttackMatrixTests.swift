@@ -128,13 +128,14 @@ import Testing
             Probe(label: "freeze", method: .post, code: "card_not_found", uri: { "/cards/\($0)/freeze" }, victimID: card),
             Probe(label: "unfreeze", method: .post, code: "card_not_found", uri: { "/cards/\($0)/unfreeze" }, victimID: card),
             Probe(
-                label: "reveal", method: .post, code: "card_not_found", uri: { "/cards/\($0)/reveal" }, body: { _ in #"{"password":"\#(password)"}"# },
-                victimID: card),
+                label: "reveal", method: .post, code: "card_not_found", uri: { "/cards/\($0)/reveal" },
+                body: { _ in #"{"password":"\#(password)"}"# }, victimID: card),
             Probe(
                 label: "statement", method: .get, code: "account_not_found", uri: { "/accounts/\($0)/statements?year=2026&month=11" },
                 victimID: account),
             Probe(
-                label: "statement CSV", method: .get, code: "account_not_found", uri: { "/accounts/\($0)/statements/2026-11.csv" }, victimID: account),
+                label: "statement CSV", method: .get, code: "account_not_found", uri: { "/accounts/\($0)/statements/2026-11.csv" },
+                victimID: account),
             Probe(label: "summary", method: .get, code: "account_not_found", uri: { "/accounts/\($0)/summary?year=2026" }, victimID: account),
             Probe(label: "transfer", method: .get, code: "transfer_not_found", uri: { "/transfers/\($0)" }, victimID: world.transferID),
             Probe(
@@ -217,7 +218,8 @@ import Testing
                 (.post, "/auth/signup", #"{\#(signup),"password_hash":"$argon2id$x"}"#, nil, ["password_hash"]),
                 (.patch, "/account-holders/me", #"{"first_name":"Eve","id":"\#(world.victor.userID)"}"#, token, ["id"]),
                 (.patch, "/account-holders/me", #"{"locked_until":null,"failed_login_count":0}"#, token, ["locked_until", "failed_login_count"]),
-                (.patch, "/account-holders/me", #"{"password_hash":"x","created_at":"2020-01-01T00:00:00Z"}"#, token, ["password_hash", "created_at"]),
+                (.patch, "/account-holders/me", #"{"password_hash":"x","created_at":"2020-01-01T00:00:00Z"}"#, token,
+                 ["password_hash", "created_at"]),
                 (.post, "/accounts", #"{"account_type":"checking","id":"\#(world.account.id)"}"#, token, ["id"]),
                 (.post, "/accounts", #"{"account_type":"checking","account_number":"\#(world.account.number)"}"#, token, ["account_number"]),
                 (.post, "/accounts", #"{"account_type":"checking","role":"admin","email":"x@example.com"}"#, token, ["role", "email"]),

@@ -131,14 +131,18 @@ import Testing
     }
 
     /// Nothing of the owner's moved, closed, was issued or was decided.
-    static func expectFixtureUntouched(_ api: API, _ fixture: RoleMatrixTests.Fixture, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func expectFixtureUntouched(
+        _ api: API, _ fixture: RoleMatrixTests.Fixture, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let owner = try await api.logIn(fixture.ownerEmail)
         #expect(try await api.balance(owner, fixture.account) == 7_000, sourceLocation: sourceLocation)
         #expect(try await api.balance(owner, fixture.savings) == 1_000, sourceLocation: sourceLocation)
         #expect(try await api.call(.get, "/accounts", token: owner.accessToken).list.count == 4, sourceLocation: sourceLocation)
         let closable = try await api.call(.get, "/accounts/\(fixture.closable.id)", token: owner.accessToken)
         #expect(closable.string("status") == "open", sourceLocation: sourceLocation)
-        #expect(try await api.call(.get, "/accounts/\(fixture.cardless.id)/cards", token: owner.accessToken).list.isEmpty, sourceLocation: sourceLocation)
+        #expect(
+            try await api.call(.get, "/accounts/\(fixture.cardless.id)/cards", token: owner.accessToken).list.isEmpty,
+            sourceLocation: sourceLocation)
         let cards = try await api.call(.get, "/accounts/\(fixture.account.id)/cards", token: owner.accessToken).list
         #expect(cards.map { $0["status"] as? String } == ["active"], sourceLocation: sourceLocation)
         let requests = try await api.call(.get, "/service-requests", token: owner.accessToken).list

@@ -48,7 +48,8 @@ import Testing
     @Test func signupValidatesEveryField() async throws {
         try await TestBank.withApp { api in
             let reply = try await api.call(
-                .post, "/auth/signup", json: #"{"email":"not-an-email","password":"short pass1","first_name":"  ","last_name":"L","phone":"call me"}"#)
+                .post, "/auth/signup",
+                json: #"{"email":"not-an-email","password":"short pass1","first_name":"  ","last_name":"L","phone":"call me"}"#)
             expectProblem(reply, .unprocessableContent, "validation_failed", fields: ["email", "password", "first_name", "phone"])
             let missing = try await api.call(.post, "/auth/signup", json: #"{"email":"a@example.com"}"#)
             expectProblem(missing, .unprocessableContent, "validation_failed", fields: ["password", "first_name", "last_name"])

@@ -142,7 +142,8 @@ import Testing
                 expectProblem(transfer, .unprocessableContent, "validation_failed", fields: ["amount_cents"], "transfer \(amount)")
             }
             // No declined rows either: validation failures are not declines.
-            #expect(try await api.call(.get, "/accounts/\(world.from.id)/transactions?status=declined", token: world.session.accessToken).list.isEmpty)
+            #expect(
+                try await api.call(.get, "/accounts/\(world.from.id)/transactions?status=declined", token: world.session.accessToken).list.isEmpty)
             try await world.expectUnchanged(api)
 
             // The largest movement is accepted.
@@ -196,7 +197,8 @@ import Testing
             let world = try await World.make(api)
             let token = world.session.accessToken
             let cases: [(HTTPRequest.Method, String, String, [String])] = [
-                (.post, "/auth/signup", #"{"email":5,"password":["x"],"first_name":{},"last_name":true}"#, ["email", "password", "first_name", "last_name"]),
+                (.post, "/auth/signup", #"{"email":5,"password":["x"],"first_name":{},"last_name":true}"#,
+                 ["email", "password", "first_name", "last_name"]),
                 (.post, "/auth/login", #"{"email":"input@example.com","password":true}"#, ["password"]),
                 (.post, "/auth/refresh", #"{"refresh_token":123}"#, ["refresh_token"]),
                 (.post, "/auth/password", #"{"current_password":1,"new_password":2}"#, ["current_password", "new_password"]),

@@ -55,8 +55,10 @@ import Testing
                     .post, "/accounts/\(account.id)/transactions", token: token, json: body, headers: [.idempotencyKey: "headers-key"])
                 replies.append(("idempotent \(attempt)", reply, .created))
             }
-            replies.append(("declined", try await api.call(
-                .post, "/accounts/\(account.id)/transactions", token: token, json: #"{"type":"debit","amount_cents":100000}"#), .unprocessableContent))
+            replies.append((
+                "declined",
+                try await api.call(.post, "/accounts/\(account.id)/transactions", token: token, json: #"{"type":"debit","amount_cents":100000}"#),
+                .unprocessableContent))
             replies.append(("logout", try await api.call(.post, "/auth/logout", token: token), .noContent))
             for (label, reply, status) in replies {
                 #expect(reply.status == status, "\(label): \(reply.text)")

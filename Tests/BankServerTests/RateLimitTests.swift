@@ -19,7 +19,8 @@ import Testing
             _ = try await api.signUp("limited@example.com")
             // Unknown emails, so that the guesses cannot lock the real user out.
             for attempt in 1...20 {
-                let reply = try await api.call(.post, "/auth/login", json: #"{"email":"guess\#(attempt)@example.com","password":"guess guess guess"}"#)
+                let reply = try await api.call(
+                    .post, "/auth/login", json: #"{"email":"guess\#(attempt)@example.com","password":"guess guess guess"}"#)
                 expectProblem(reply, .unauthorized, "invalid_credentials", "attempt \(attempt)")
             }
             let limited = try await api.call(.post, "/auth/login", json: #"{"email":"limited@example.com","password":"\#(TestBank.password)"}"#)

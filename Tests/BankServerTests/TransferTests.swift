@@ -173,7 +173,8 @@ import Testing
             try await api.deposit(ada, a, 1_000)
             let cases: [(String, [String])] = [
                 (#"{"from_account_id":"\#(a.id)","amount_cents":100}"#, ["to_account_id"]),
-                (#"{"from_account_id":"\#(a.id)","to_account_id":"\#(b.id)","to_account_number":"\#(b.number)","amount_cents":100}"#, ["to_account_id"]),
+                (#"{"from_account_id":"\#(a.id)","to_account_id":"\#(b.id)","to_account_number":"\#(b.number)","amount_cents":100}"#,
+                 ["to_account_id"]),
                 (#"{"from_account_id":"\#(a.id)","to_account_number":"12345","amount_cents":100}"#, ["to_account_number"]),
                 (#"{"from_account_id":"nope","to_account_id":"\#(b.id)","amount_cents":100}"#, ["from_account_id"]),
                 (#"{"to_account_id":"\#(b.id)","amount_cents":100}"#, ["from_account_id"]),

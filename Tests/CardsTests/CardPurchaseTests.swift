@@ -38,7 +38,8 @@ import Testing
 
         var declinedID: TransactionID?
         await #expect {
-            try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 5_00)), on: account.id, in: bank.mine, actor: .system)
+            try await bank.cards.purchase(
+                CardPurchase(cardID: issued.card.id, amount: Money(cents: 5_00)), on: account.id, in: bank.mine, actor: .system)
         } throws: { error in
             declinedID = (error as? CardError)?.transactionID
             return (error as? CardError)?.code == "card_inactive"
@@ -53,13 +54,15 @@ import Testing
         #expect(try await bank.integer("SELECT COUNT(*) FROM postings WHERE transaction_id = ?", [declined.id]) == 0)
 
         _ = try await bank.cards.unfreeze(issued.card.id, in: bank.mine, actor: .system)
-        _ = try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 5_00)), on: account.id, in: bank.mine, actor: .system)
+        _ = try await bank.cards.purchase(
+            CardPurchase(cardID: issued.card.id, amount: Money(cents: 5_00)), on: account.id, in: bank.mine, actor: .system)
         #expect(try await bank.balance(account.id) == 95_00)
         #expect(try await bank.soundnessProblems() == [])
     }
 
     /// Purchases racing a freeze: each is either posted or declined `card_inactive`, the balance reflects
-    /// exactly the posted ones, and every purchase after the freeze returned is declined. On PostgreSQL the purchase's shared lock on the card orders them.
+    /// exactly the posted ones, and every purchase after the freeze returned is declined. On PostgreSQL the
+    /// purchase's shared lock on the card orders them.
     @Test func purchasesRacingAFreezeArePostedBeforeItOrDeclinedAfter() async throws {
         let bank = try TestBank()
         let (account, issued) = try await fundedCard(bank, cents: 1_000_00)
@@ -84,7 +87,8 @@ import Testing
         #expect(outcomes.allSatisfy { ["posted", "card_inactive"].contains($0) }, "\(outcomes)")
         let posted = outcomes.filter { $0 == "posted" }.count
         await #expect(throws: CardError.self) {
-            try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 1_00)), on: account.id, in: bank.mine, actor: .system)
+            try await bank.cards.purchase(
+                CardPurchase(cardID: issued.card.id, amount: Money(cents: 1_00)), on: account.id, in: bank.mine, actor: .system)
         }
         #expect(try await bank.balance(account.id) == 1_000_00 - Int64(posted) * 1_00)
         #expect(try await bank.soundnessProblems() == [])
@@ -96,7 +100,8 @@ import Testing
         _ = try await bank.cards.cancel(issued.card.id, in: bank.mine, actor: .system)
 
         await #expect {
-            try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 1)), on: account.id, in: bank.mine, actor: .system)
+            try await bank.cards.purchase(
+                CardPurchase(cardID: issued.card.id, amount: Money(cents: 1)), on: account.id, in: bank.mine, actor: .system)
         } throws: { ($0 as? CardError)?.code == "card_inactive" }
         #expect(try await bank.balance(account.id) == 100_00)
     }
@@ -106,11 +111,13 @@ import Testing
         let (account, issued) = try await fundedCard(bank)
         #expect((issued.card.expiryMonth, issued.card.expiryYear) == (11, 2029))
         bank.clock.set(Calendar.utcGregorian.date(from: DateComponents(year: 2029, month: 11, day: 30, hour: 23))!)
-        _ = try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 1)), on: account.id, in: bank.mine, actor: .system)
+        _ = try await bank.cards.purchase(
+            CardPurchase(cardID: issued.card.id, amount: Money(cents: 1)), on: account.id, in: bank.mine, actor: .system)
         bank.clock.set(Calendar.utcGregorian.date(from: DateComponents(year: 2029, month: 12, day: 1))!)
 
         await #expect {
-            try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 1)), on: account.id, in: bank.mine, actor: .system)
+            try await bank.cards.purchase(
+                CardPurchase(cardID: issued.card.id, amount: Money(cents: 1)), on: account.id, in: bank.mine, actor: .system)
         } throws: { ($0 as? CardError)?.code == "card_expired" }
         #expect(try await bank.balance(account.id) == 99_99)
     }
@@ -120,7 +127,8 @@ import Testing
         let (account, issued) = try await fundedCard(bank, cents: 10_00)
 
         await #expect {
-            try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: 10_01)), on: account.id, in: bank.mine, actor: .system)
+            try await bank.cards.purchase(
+                CardPurchase(cardID: issued.card.id, amount: Money(cents: 10_01)), on: account.id, in: bank.mine, actor: .system)
         } throws: { error in
             let ledgerError = error as? LedgerError
             return ledgerError?.code == "insufficient_funds" && ledgerError?.available == Money(cents: 10_00) && ledgerError?.transactionID != nil
@@ -150,7 +158,8 @@ import Testing
         let (account, issued) = try await fundedCard(bank)
         for cents: Int64 in [0, -5, 100_000_000_001] {
             await #expect {
-                try await bank.cards.purchase(CardPurchase(cardID: issued.card.id, amount: Money(cents: cents)), on: account.id, in: bank.mine, actor: .system)
+                try await bank.cards.purchase(
+                    CardPurchase(cardID: issued.card.id, amount: Money(cents: cents)), on: account.id, in: bank.mine, actor: .system)
             } throws: { ($0 as? ValidationError)?.fieldErrors.map(\.field) == ["amount_cents"] }
         }
         #expect(try await bank.integer("SELECT COUNT(*) FROM transactions WHERE kind = 'card_purchase'") == 0)

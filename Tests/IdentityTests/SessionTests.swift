@@ -135,7 +135,9 @@ import Testing
         #expect(promoted.role == .admin)
         let principal = try await bank.identity.authenticate(accessToken: session.accessToken)
         #expect(principal == Principal(userID: session.user.id, role: .admin, sessionID: session.sessionID))
-        let missing = await #expect(throws: IdentityError.self) { try await bank.identity.setRole(email: "eve@example.com", to: .admin, actor: .system) }
+        let missing = await #expect(throws: IdentityError.self) {
+            try await bank.identity.setRole(email: "eve@example.com", to: .admin, actor: .system)
+        }
         #expect(missing?.code == "user_not_found")
         #expect(try await bank.auditActions() == ["user.signup", "user.role_changed"])
     }

@@ -71,7 +71,11 @@ import Testing
         let clerk = try await env.employee()
         let account = try await env.account(for: ada, cents: 10_000)
         let debit: Transaction
-        if kind == .cardPurchase { debit = try await env.purchase(2_500, on: account).purchase } else { debit = try await env.withdraw(2_500, from: account.id) }
+        if kind == .cardPurchase {
+            debit = try await env.purchase(2_500, on: account).purchase
+        } else {
+            debit = try await env.withdraw(2_500, from: account.id)
+        }
         #expect(debit.kind == kind)
         let system = kind == .cardPurchase ? SystemAccount.cardNetwork.id : SystemAccount.cash.id
         let systemBefore = try await env.integer("SELECT balance_cents FROM accounts WHERE id = ?", [system])

@@ -106,7 +106,9 @@ import Transfers
         // The bounds themselves are accepted.
         let limits = [Money(cents: 1), Money.maximumMovement]
         for limit in limits {
-            #expect(try await env.requests.file(.limitIncrease(account: account.id, dailyLimit: limit), member: ada.id, actor: ada.actor).status == .pending)
+            #expect(
+                try await env.requests.file(.limitIncrease(account: account.id, dailyLimit: limit), member: ada.id, actor: ada.actor).status
+                    == .pending)
         }
         let longest = String(repeating: "x", count: 500)
         let filed = try await env.requests.file(.transactionDispute(transaction: debit.id, reason: longest), member: ada.id, actor: ada.actor)

@@ -41,7 +41,8 @@ extension ComposedBank {
             try db.values(
                 String.self,
                 """
-                    SELECT 'account ' || id || ' ' || status || ' ' || balance_cents || ' ' || COALESCE(CAST(daily_debit_limit_cents AS TEXT), '-') FROM accounts
+                    SELECT 'account ' || id || ' ' || status || ' ' || balance_cents || ' ' || COALESCE(CAST(daily_debit_limit_cents AS TEXT), '-')
+                    FROM accounts
                     UNION ALL SELECT 'card ' || id || ' ' || status FROM cards
                     UNION ALL SELECT 'user ' || id || ' ' || first_name || ' ' || last_name || ' ' || role FROM users
                     UNION ALL SELECT 'transactions ' || COUNT(*) FROM transactions

@@ -104,7 +104,10 @@ import Testing
         defer { try? reopened.close() }
         let migrationsTable = TestBank.migrationsTable(reopened.dialect)
         let (notes, migrations) = try await reopened.read { db in
-            (try db.values(String.self, "SELECT body FROM notes"), try db.values(String.self, "SELECT identifier FROM \(migrationsTable) ORDER BY identifier"))
+            (
+                try db.values(String.self, "SELECT body FROM notes"),
+                try db.values(String.self, "SELECT identifier FROM \(migrationsTable) ORDER BY identifier")
+            )
         }
         #expect(notes == ["kept"])
         #expect(migrations == ["notes.v1", "reminders.v1", "storage.v1.audit-log", "storage.v1.idempotency", "storage.v2.rate-limits"])

@@ -53,7 +53,9 @@ import Transfers
             let status = (try? outcome.get()) == nil ? 422 : 201
             try database.idempotency.save(StoredResponse(status: status, body: Data()), for: declinedKey, at: now, in: db)
         }
-        await #expect(throws: LedgerError.self) { try await bank.transfer(31_00, from: source.id, to: .account(target.id), as: ada, hook: declineHook) }
+        await #expect(throws: LedgerError.self) {
+            try await bank.transfer(31_00, from: source.id, to: .account(target.id), as: ada, hook: declineHook)
+        }
         let declined = try await database.read { db in try database.idempotency.storedResponse(for: declinedKey, in: db) }
         #expect(declined == StoredResponse(status: 422, body: Data()))
         #expect(try await bank.balance(source.id) == 30_00)

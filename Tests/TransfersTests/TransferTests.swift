@@ -79,8 +79,12 @@ import Transfers
     }
 
     @Test func transferToAnUnknownAccountIsAccountNotFound() async throws {
-        #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .account(AccountID(UUID())), as: ada) }?.code == "account_not_found")
-        #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .number("1234567890"), as: ada) }?.code == "account_not_found")
+        #expect(await ledgerError {
+            try await bank.transfer(1_00, from: adaChecking.id, to: .account(AccountID(UUID())), as: ada)
+        }?.code == "account_not_found")
+        #expect(await ledgerError {
+            try await bank.transfer(1_00, from: adaChecking.id, to: .number("1234567890"), as: ada)
+        }?.code == "account_not_found")
         #expect(await ledgerError {
             try await bank.transfer(1_00, from: adaChecking.id, to: .account(SystemAccount.cash.id), as: ada)
         }?.code == "account_not_found")
@@ -110,7 +114,9 @@ import Transfers
 
     @Test func invalidAmountsAreValidationErrors() async throws {
         for cents: Int64 in [0, -5_00, 100_000_000_001] {
-            let error = await #expect(throws: ValidationError.self) { try await bank.transfer(cents, from: adaChecking.id, to: .account(bobChecking.id), as: ada) }
+            let error = await #expect(throws: ValidationError.self) {
+                try await bank.transfer(cents, from: adaChecking.id, to: .account(bobChecking.id), as: ada)
+            }
             #expect(error?.fieldErrors.map(\.field) == ["amount_cents"])
         }
         try await expectUnchanged()
@@ -121,12 +127,18 @@ import Transfers
         _ = try await bank.ledger.close(closed.id, in: .owner(bob), actor: .system)
         #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .account(closed.id), as: ada) }?.code == "account_closed")
         // By number, a closed account does not exist, exactly as lookup answers: the number's existence is not revealed.
-        #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .number(closed.number), as: ada) }?.code == "account_not_found")
+        #expect(await ledgerError {
+            try await bank.transfer(1_00, from: adaChecking.id, to: .number(closed.number), as: ada)
+        }?.code == "account_not_found")
         try await bank.database.write { db in
             try db.execute("UPDATE accounts SET status = 'frozen' WHERE id = ?", [bobChecking.id])
         }
-        #expect(await ledgerError { try await bank.transfer(1_00, from: adaChecking.id, to: .account(bobChecking.id), as: ada) }?.code == "account_frozen")
-        #expect(await ledgerError { try await bank.transfer(1_00, from: bobChecking.id, to: .account(adaChecking.id), as: bob) }?.code == "account_frozen")
+        #expect(await ledgerError {
+            try await bank.transfer(1_00, from: adaChecking.id, to: .account(bobChecking.id), as: ada)
+        }?.code == "account_frozen")
+        #expect(await ledgerError {
+            try await bank.transfer(1_00, from: bobChecking.id, to: .account(adaChecking.id), as: bob)
+        }?.code == "account_frozen")
         try await expectUnchanged()
     }
 

@@ -49,7 +49,8 @@ public struct RevealedCard: Sendable, Hashable {
 struct CardRecord: Sendable {
     /// The columns a card is read and inserted with, in the order ``insert(in:)`` binds them.
     static let columns =
-        "id, account_id, owner_id, pan_ciphertext, key_version, pan_hash, last_four, brand, expiry_month, expiry_year, cardholder_name, status, created_at, updated_at"
+        "id, account_id, owner_id, pan_ciphertext, key_version, pan_hash, last_four, brand, expiry_month, expiry_year, "
+        + "cardholder_name, status, created_at, updated_at"
 
     var id: CardID
     var accountId: AccountID

@@ -16,7 +16,8 @@ enum PostgresMigrator {
             for migration in migrations where !applied.contains(migration.id) {
                 try db.executeScript(migration.postgres)
                 try db.execute(
-                    "INSERT INTO bankkit_migrations (identifier, applied_at) VALUES (?, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS'))",
+                    "INSERT INTO bankkit_migrations (identifier, applied_at) "
+                        + "VALUES (?, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS'))",
                     [migration.id])
             }
         }

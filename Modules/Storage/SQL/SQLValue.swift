@@ -170,7 +170,8 @@ public enum SQLTimestamp {
             return result
         }
         func expect(_ character: UInt8) -> Bool { utf8.next() == character }
-        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2), let separator = utf8.next(), separator == 32 || separator == 84,
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
+            let separator = utf8.next(), separator == 32 || separator == 84,
             let hour = number(2), expect(58), let minute = number(2), expect(58), let second = number(2),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
