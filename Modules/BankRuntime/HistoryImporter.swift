@@ -190,21 +190,27 @@ private struct ImportRun {
                 try CardService.requireCard(card, on: account.id, in: db)
                 cards.insert(card)
             }
-            details = TransactionDetails(kind: .cardPurchase, description: entry.description ?? "Card purchase", category: entry.category, cardID: card)
+            details = TransactionDetails(
+                kind: .cardPurchase, description: entry.description ?? "Card purchase", category: entry.category, cardID: card)
             legs = [Leg(accountID: account.id, amount: entry.amount.negated, entry: details),
                     Leg(accountID: SystemAccount.cardNetwork.id, amount: entry.amount, entry: nil)]
         case .transfer(let targetID):
             let target = try openAccount(targetID, at: entry.date)
             let transferID: TransferID = ids.next()
             let description = entry.description ?? "Transfer"
-            let debit = TransactionDetails(kind: .transferOut, description: description, transferID: transferID, counterpartyAccountNumber: target.number)
+            let debit = TransactionDetails(
+                kind: .transferOut, description: description, transferID: transferID, counterpartyAccountNumber: target.number)
             if let reason = entry.declineReason {
                 try decline(account, entry, debit, reason)
                 return
             }
-            let credit = TransactionDetails(kind: .transferIn, description: description, transferID: transferID, counterpartyAccountNumber: account.number)
+            let credit = TransactionDetails(
+                kind: .transferIn, description: description, transferID: transferID, counterpartyAccountNumber: account.number)
             let posted = try batch.post(
-                [Leg(accountID: account.id, amount: entry.amount.negated, entry: debit), Leg(accountID: target.id, amount: entry.amount, entry: credit)],
+                [
+                    Leg(accountID: account.id, amount: entry.amount.negated, entry: debit),
+                    Leg(accountID: target.id, amount: entry.amount, entry: credit),
+                ],
                 at: entry.date)
             try TransferService.record(
                 transferID, from: account.id, to: target.id, amount: entry.amount, description: description, legs: posted, at: entry.date, in: db)

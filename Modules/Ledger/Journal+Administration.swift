@@ -61,7 +61,10 @@ extension Journal {
             kind: .reversal, description: "Reversal: \(debit.description)", category: debit.category, cardID: debit.cardID, reverses: id)
         do {
             return try post(
-                [Leg(accountID: debit.accountID, amount: debit.amount, entry: details), Leg(accountID: counterparty, amount: debit.amount.negated, entry: nil)],
+                [
+                    Leg(accountID: debit.accountID, amount: debit.amount, entry: details),
+                    Leg(accountID: counterparty, amount: debit.amount.negated, entry: nil),
+                ],
                 at: date, in: db)[0]
         } catch let error where SQLConstraint.violated(by: error) == .unique {
             throw LedgerError(.transactionNotReversible, "Transaction \(id) has already been reversed.")

@@ -72,7 +72,9 @@ extension Journal {
 
     /// Posted credits and debits, and counts, in `from ..< until`, whose transactions lie in `positions`
     /// (see ``positions(of:from:until:in:)``): read from the account's history index alone.
-    package func totals(of account: AccountID, from: Date, until: Date, positions: ClosedRange<Int64>, in db: any SQLDatabase) throws -> PeriodTotals {
+    package func totals(
+        of account: AccountID, from: Date, until: Date, positions: ClosedRange<Int64>, in db: any SQLDatabase
+    ) throws -> PeriodTotals {
         let row = try db.row(
             """
                 SELECT COALESCE(SUM(CASE WHEN status = 'posted' AND type = 'credit' THEN amount_cents END), 0) AS credits,
@@ -87,7 +89,9 @@ extension Journal {
     }
 
     /// Posted debits in `from ..< until` grouped by category (`nil` for uncategorised), largest total first.
-    package func spendingByCategory(of account: AccountID, from: Date, until: Date, in db: any SQLDatabase) throws -> [(category: String?, total: Money, count: Int)] {
+    package func spendingByCategory(
+        of account: AccountID, from: Date, until: Date, in db: any SQLDatabase
+    ) throws -> [(category: String?, total: Money, count: Int)] {
         try db.rows(
             """
             SELECT category, SUM(amount_cents) AS total, COUNT(*) AS count FROM transactions

@@ -88,8 +88,11 @@ extension LedgerService {
             if let reason = try journal.declineReason(for: account, amount: amount, at: now, in: db) {
                 let error = try journal.decline(account, amount: amount, details: details, reason: reason, at: now, in: db)
                 try database.audit.append(
-                    AuditEvent(action: "transaction.declined", targetType: "account", targetID: id.description,
-                               details: ["transaction_id": error.transactionID!.description, "amount_cents": String(amount.cents), "reason": reason.value]),
+                    AuditEvent(
+                        action: "transaction.declined", targetType: "account", targetID: id.description,
+                        details: [
+                            "transaction_id": error.transactionID!.description, "amount_cents": String(amount.cents), "reason": reason.value,
+                        ]),
                     by: actor, at: now, in: db)
                 try hook?.run(db, .failure(error))
                 return .failure(error)

@@ -42,11 +42,13 @@ final class ProgressReporter: Sendable {
         let rate = self.rate
         let fraction = total > 0 ? min(1, Double(count) / Double(total)) : 1
         let eta = rate > 0 ? Int(Double(max(0, total - count)) / rate) : 0
-        let text = "\(count.formatted())/\(total.formatted()) \(unit) · \(Int(rate).formatted())/s · ETA \(eta / 60):\(String(format: "%02d", eta % 60))"
+        let clock = "\(eta / 60):\(String(format: "%02d", eta % 60))"
+        let text = "\(count.formatted())/\(total.formatted()) \(unit) · \(Int(rate).formatted())/s · ETA \(clock)"
         if isTerminal {
             let width = 30
             let filled = Int(fraction * Double(width))
-            print("\r[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] \(text)   ", terminator: final ? "\n" : "")
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            print("\r[\(bar)] \(text)   ", terminator: final ? "\n" : "")
             fflush(nil)  // all output streams: `stdout` itself is a C global Swift 6 will not touch
         } else {
             print("  \(Int(fraction * 100))% \(text)")

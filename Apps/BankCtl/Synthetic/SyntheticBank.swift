@@ -70,7 +70,9 @@ struct SyntheticBank {
         var entries: [HistoryEntry] = []
         var balance: Int64 = 0
         var postings = 0
-        func add(_ date: Date, _ account: AccountID, _ movement: HistoryEntry.Movement, _ cents: Int64, _ description: String, _ category: String? = nil) {
+        func add(
+            _ date: Date, _ account: AccountID, _ movement: HistoryEntry.Movement, _ cents: Int64, _ description: String, _ category: String? = nil
+        ) {
             let isDebit = movement != .deposit
             let declined = isDebit && cents > balance
             entries.append(
@@ -89,7 +91,8 @@ struct SyntheticBank {
             for purchase in 0..<8 {
                 let amount = Int64.random(in: 5_00...150_00, using: &random)
                 let category = Self.categories[Int.random(in: 0..<Self.categories.count, using: &random)]
-                add(day(3 + purchase * 3, 10 + purchase % 9), checking.id, .cardPurchase(card.id), amount, "\(category.capitalized) #\(purchase)", category)
+                let description = "\(category.capitalized) #\(purchase)"
+                add(day(3 + purchase * 3, 10 + purchase % 9), checking.id, .cardPurchase(card.id), amount, description, category)
             }
             add(day(28, 18), checking.id, .withdrawal, Int64.random(in: 20_00...200_00, using: &random), "ATM")
         }

@@ -73,7 +73,8 @@ public struct BalanceReport: Sendable, Hashable {
 
 struct AccountRecord: Sendable {
     /// The columns an account is read with.
-    static let columns = "id, number, system_code, owner_id, account_type, nickname, status, balance_cents, daily_debit_limit_cents, created_at, closed_at"
+    static let columns =
+        "id, number, system_code, owner_id, account_type, nickname, status, balance_cents, daily_debit_limit_cents, created_at, closed_at"
 
     var id: AccountID
     var number: String?

@@ -54,7 +54,9 @@ extension Statement {
                     ? sqlite3_bind_zeroblob(sqliteStatement, index, 0)
                     : data.withUnsafeBytes { sqlite3_bind_blob(sqliteStatement, index, $0.baseAddress, CInt($0.count), sqliteTransient) }
             }
-            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: sql) }
+            guard code == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: sql)
+            }
         }
     }
 }
