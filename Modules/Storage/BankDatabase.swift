@@ -32,6 +32,7 @@ public struct BankDatabase: Sendable {
     ///   - auditKey: the key of the audit chain's BLAKE2b; 32 random bytes in production, empty for an unkeyed chain.
     /// - Throws: ``StorageError/missingDependency(module:needs:)`` when a module's dependency is not listed before it, or a GRDB error.
     public init(path: String, modules: [any BankModule], auditKey: [UInt8] = []) throws {
+        SQLiteProcessSetup.applied
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
