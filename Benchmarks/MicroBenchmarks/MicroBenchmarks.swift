@@ -71,7 +71,8 @@ struct TransferFixture: Sendable {
         let to = try await ledger.openAccount(owner: owner, type: .savings, actor: .system)
         _ = try await ledger.credit(from.id, MovementRequest(amount: Money(cents: 90_000_000_000)), in: .any, actor: .system)
         return TransferFixture(
-            transfers: TransferService(database: database, ledger: ledger), request: TransferRequest(from: from.id, to: .account(to.id), amount: Money(cents: 1)))
+            transfers: TransferService(database: database, ledger: ledger),
+            request: TransferRequest(from: from.id, to: .account(to.id), amount: Money(cents: 1)))
     }
 }
 
@@ -95,7 +96,8 @@ struct StatementFixture: Sendable {
             for worker in 0..<64 {
                 group.addTask {
                     for index in stride(from: worker, to: postings - 1, by: 64) {
-                        let request = MovementRequest(amount: Money(cents: Int64(index % 5_000 + 1)), description: "Purchase \(index)", category: "groceries")
+                        let request = MovementRequest(
+                            amount: Money(cents: Int64(index % 5_000 + 1)), description: "Purchase \(index)", category: "groceries")
                         if index % 4 == 0 {
                             _ = try await ledger.credit(account.id, request, in: .any, actor: .system)
                         } else {
@@ -106,6 +108,7 @@ struct StatementFixture: Sendable {
             }
             try await group.waitForAll()
         }
-        return StatementFixture(statements: StatementService(database: database, ledger: ledger), account: account.id, period: try StatementPeriod(year: 2025, month: 6))
+        return StatementFixture(
+            statements: StatementService(database: database, ledger: ledger), account: account.id, period: try StatementPeriod(year: 2025, month: 6))
     }
 }

@@ -27,9 +27,12 @@ import Testing
             let database = try BankDatabase(url: url, modules: [], connections: 1)
             defer { try? database.close() }
             let tables = try await database.read { db in
-                try db.values(String.self, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name")
+                try db.values(
+                    String.self, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name")
             }
-            #expect(Set(["users", "accounts", "transactions", "postings", "cards", "service_requests", "audit_log"]).isSubset(of: Set(tables)), "\(tables)")
+            #expect(
+                Set(["users", "accounts", "transactions", "postings", "cards", "service_requests", "audit_log"]).isSubset(of: Set(tables)),
+                "\(tables)")
         } else {
             #expect(FileManager.default.fileExists(atPath: directory + "/bank.sqlite"))
         }

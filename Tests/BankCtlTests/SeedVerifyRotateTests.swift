@@ -59,7 +59,9 @@ import Testing
         try await run(["seed", "--demo"])
         let bank = try await openBank()
         let changed = try await bank.database.write { db in
-            try db.execute("UPDATE accounts SET balance_cents = balance_cents + 1 WHERE number IS NOT NULL AND rowid = (SELECT MIN(rowid) FROM accounts WHERE number IS NOT NULL)")
+            try db.execute(
+                "UPDATE accounts SET balance_cents = balance_cents + 1 WHERE number IS NOT NULL "
+                    + "AND rowid = (SELECT MIN(rowid) FROM accounts WHERE number IS NOT NULL)")
             return db.changedRowCount
         }
         #expect(changed == 1)

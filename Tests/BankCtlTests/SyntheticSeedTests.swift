@@ -28,8 +28,11 @@ import Testing
         try await harness.run(["seed", "--members", "12", "--months", "2", "--seed", "7"])
         let bank = try await harness.openBank()
         let counts = try await bank.database.read { db in
-            (try db.value(Int.self, "SELECT COUNT(*) FROM users")!, try db.value(Int.self, "SELECT COUNT(*) FROM accounts WHERE system_code IS NULL")!,
-             try db.value(Int.self, "SELECT COUNT(*) FROM cards")!, try db.value(Int.self, "SELECT COUNT(*) FROM postings")!)
+            (
+                try db.value(Int.self, "SELECT COUNT(*) FROM users")!,
+                try db.value(Int.self, "SELECT COUNT(*) FROM accounts WHERE system_code IS NULL")!,
+                try db.value(Int.self, "SELECT COUNT(*) FROM cards")!, try db.value(Int.self, "SELECT COUNT(*) FROM postings")!
+            )
         }
         try bank.database.close()
         #expect(counts.0 == 12 && counts.1 == 24 && counts.2 == 12)

@@ -36,13 +36,19 @@ import Transfers
     /// Salary, a savings transfer, a purchase, a withdrawal and a declined purchase, over five days.
     static func history(of member: Member) -> [HistoryEntry] {
         [
-            HistoryEntry(date: member.day(1), account: member.checking.id, movement: .deposit, amount: Money(cents: 3_000_00), description: "Salary", category: "salary"),
-            HistoryEntry(date: member.day(2), account: member.checking.id, movement: .transfer(to: member.savings.id), amount: Money(cents: 500_00), description: "Savings"),
-            HistoryEntry(date: member.day(3), account: member.checking.id, movement: .cardPurchase(member.card), amount: Money(cents: 40_00), description: "Grocer", category: "groceries"),
+            HistoryEntry(
+                date: member.day(1), account: member.checking.id, movement: .deposit, amount: Money(cents: 3_000_00), description: "Salary",
+                category: "salary"),
+            HistoryEntry(
+                date: member.day(2), account: member.checking.id, movement: .transfer(to: member.savings.id), amount: Money(cents: 500_00),
+                description: "Savings"),
+            HistoryEntry(
+                date: member.day(3), account: member.checking.id, movement: .cardPurchase(member.card), amount: Money(cents: 40_00),
+                description: "Grocer", category: "groceries"),
             HistoryEntry(date: member.day(4), account: member.checking.id, movement: .withdrawal, amount: Money(cents: 1_000_00), description: "ATM"),
             HistoryEntry(
-                date: member.day(5), account: member.checking.id, movement: .cardPurchase(member.card), amount: Money(cents: 9_999_00), description: "Jeweller",
-                category: "shopping", declineReason: "insufficient_funds"),
+                date: member.day(5), account: member.checking.id, movement: .cardPurchase(member.card), amount: Money(cents: 9_999_00),
+                description: "Jeweller", category: "shopping", declineReason: "insufficient_funds"),
         ]
     }
 
@@ -56,8 +62,11 @@ import Transfers
         #expect([summary.entries, summary.posted, summary.declined, summary.postings] == [5, 4, 1, 8] as [Int])
         #expect(try await env.balance(member.checking.id) == 1_460_00)
         #expect(try await env.balance(member.savings.id) == 500_00)
-        let page = try await bank.ledger.transactions(of: member.checking.id, in: member.person.scope, filter: TransactionFilter(), page: PageRequest(limit: 10))
-        let listed = page.data.reversed().map { [$0.kind.rawValue, $0.status.rawValue, String($0.amount.cents), $0.balanceAfter.map { String($0.cents) } ?? "-", $0.declineReason ?? "-"] }
+        let page = try await bank.ledger.transactions(
+            of: member.checking.id, in: member.person.scope, filter: TransactionFilter(), page: PageRequest(limit: 10))
+        let listed = page.data.reversed().map {
+            [$0.kind.rawValue, $0.status.rawValue, String($0.amount.cents), $0.balanceAfter.map { String($0.cents) } ?? "-", $0.declineReason ?? "-"]
+        }
         #expect(listed == [
             ["deposit", "posted", "300000", "300000", "-"],
             ["transfer_out", "posted", "50000", "250000", "-"],
@@ -164,7 +173,9 @@ import Transfers
         let history = Self.history(of: member)
         let bank = env.bank
         func expectRefused(_ entries: [HistoryEntry], _ field: String, sourceLocation: SourceLocation = #_sourceLocation) async {
-            await expectFieldError(field, sourceLocation: sourceLocation) { _ = try await bank.history.importHistory(entries, of: member.person.id, actor: .system) }
+            await expectFieldError(field, sourceLocation: sourceLocation) {
+                _ = try await bank.history.importHistory(entries, of: member.person.id, actor: .system)
+            }
         }
         await expectRefused([], "entries")
         var future = history[0]

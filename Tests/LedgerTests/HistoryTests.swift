@@ -119,8 +119,10 @@ import Testing
         }
         let filter = TransactionFilter(category: "even")
         let first = try await bank.ledger.transactions(of: account.id, in: bank.mine, filter: filter, page: PageRequest(limit: 2))
-        let second = try await bank.ledger.transactions(of: account.id, in: bank.mine, filter: filter, page: PageRequest(limit: 2, cursor: first.nextCursor))
-        let third = try await bank.ledger.transactions(of: account.id, in: bank.mine, filter: filter, page: PageRequest(limit: 2, cursor: second.nextCursor))
+        let second = try await bank.ledger.transactions(
+            of: account.id, in: bank.mine, filter: filter, page: PageRequest(limit: 2, cursor: first.nextCursor))
+        let third = try await bank.ledger.transactions(
+            of: account.id, in: bank.mine, filter: filter, page: PageRequest(limit: 2, cursor: second.nextCursor))
         #expect((first.data + second.data + third.data).map(\.amount.cents) == [1_000, 800, 600, 400, 200])
         #expect(!third.hasMore)
     }

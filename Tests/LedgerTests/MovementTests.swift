@@ -138,7 +138,8 @@ import Testing
         let error = await ledgerError { try await bank.ledger.transaction(deposit.id, of: account.id, in: .owner(bank.stranger)) }
         #expect(error?.code == "transaction_not_found")
         let otherAccount = try await bank.openAccount()
-        #expect(await ledgerError { try await bank.ledger.transaction(deposit.id, of: otherAccount.id, in: bank.mine) }?.code == "transaction_not_found")
+        #expect(
+            await ledgerError { try await bank.ledger.transaction(deposit.id, of: otherAccount.id, in: bank.mine) }?.code == "transaction_not_found")
         #expect(try await bank.ledger.transaction(deposit.id, of: nil, in: bank.mine) == deposit)
         try await bank.expectSound()
     }

@@ -77,7 +77,8 @@ import Testing
             VALUES ('t-2', ?, 'debit', 'withdrawal', 'declined', 1, ?)
             """, [account.id, TestBank.start])
         #expect(declined.flatMap(SQLConstraint.violated(by:)) == .check)
-        let zero = await refusal("INSERT INTO postings (entry_id, account_id, amount_cents, created_at) VALUES ('e', ?, 0, ?)", [account.id, TestBank.start])
+        let zero = await refusal(
+            "INSERT INTO postings (entry_id, account_id, amount_cents, created_at) VALUES ('e', ?, 0, ?)", [account.id, TestBank.start])
         #expect(zero.flatMap(SQLConstraint.violated(by:)) == .check)
         try await bank.expectSound()
     }

@@ -44,13 +44,15 @@ final class TestBank: Sendable {
     /// Deposits `cents` into an account of ``owner``'s.
     @discardableResult
     func deposit(_ cents: Int64, to id: AccountID, description: String? = nil, category: String? = nil) async throws -> Transaction {
-        try await ledger.credit(id, MovementRequest(amount: Money(cents: cents), description: description, category: category), in: .any, actor: .system)
+        try await ledger.credit(
+            id, MovementRequest(amount: Money(cents: cents), description: description, category: category), in: .any, actor: .system)
     }
 
     /// Withdraws `cents` from an account of ``owner``'s.
     @discardableResult
     func withdraw(_ cents: Int64, from id: AccountID, description: String? = nil, category: String? = nil) async throws -> Transaction {
-        try await ledger.debit(id, MovementRequest(amount: Money(cents: cents), description: description, category: category), in: .any, actor: .system)
+        try await ledger.debit(
+            id, MovementRequest(amount: Money(cents: cents), description: description, category: category), in: .any, actor: .system)
     }
 
     /// The cached balance of an account, in cents.

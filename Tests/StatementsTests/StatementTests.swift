@@ -148,14 +148,16 @@ import Transfers
         #expect(summary.openingBalance == .zero)
         #expect(summary.months.count == 12)
         for month in summary.months {
-            let statement = try await bank.statements.statement(for: checking.id, period: try StatementPeriod(year: 2025, month: month.month), in: bank.mine)
+            let statement = try await bank.statements.statement(
+                for: checking.id, period: try StatementPeriod(year: 2025, month: month.month), in: bank.mine)
             #expect(month.credits == statement.totalCredits)
             #expect(month.debits == statement.totalDebits)
             #expect(month.closingBalance == statement.closingBalance)
         }
         let balance = try await bank.balance(checking.id)
         #expect(summary.months.last?.closingBalance.cents == balance)
-        let purchases = try await bank.integer("SELECT COALESCE(SUM(amount_cents), 0) FROM transactions WHERE kind = 'card_purchase' AND status = 'posted'")
+        let purchases = try await bank.integer(
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM transactions WHERE kind = 'card_purchase' AND status = 'posted'")
         let byCategory = summary.spendingByCategory.filter { $0.category != nil }
         #expect(byCategory.reduce(0) { $0 + $1.total.cents } == purchases)
         #expect(summary.spendingByCategory.map(\.total) == summary.spendingByCategory.map(\.total).sorted(by: >))

@@ -78,7 +78,9 @@ struct Seed: AsyncParsableCommand {
             var demo = DemoBank(bank: bank, clock: clock, say: { print($0) })
             try await demo.seed(until: end)
             let (ledger, audit) = try await bank.verify()
-            print("Verified: ledger \(ledger.isSound ? "sound" : "NOT SOUND"), audit chain \(audit.valid ? "valid" : "BROKEN") (\(audit.entries) entries).")
+            print(
+                "Verified: ledger \(ledger.isSound ? "sound" : "NOT SOUND"), "
+                    + "audit chain \(audit.valid ? "valid" : "BROKEN") (\(audit.entries) entries).")
         }
         print("")
         print("Demo logins (demo only; password for all: \(DemoBank.password))")
@@ -94,7 +96,9 @@ struct Seed: AsyncParsableCommand {
             return
         }
         let total = members * months * SyntheticBank.postingsPerMonth
-        print("Seeding \(members.formatted()) members x \(months) months (about \(total.formatted()) postings, seed \(seed)) in \(bank.settings.databasePath)…")
+        print(
+            "Seeding \(members.formatted()) members x \(months) months (about \(total.formatted()) postings, seed \(seed)) "
+                + "in \(bank.settings.databasePath)…")
         let progress = ProgressReporter(total: total, unit: "postings")
         let reporter = Task { await progress.run() }
         try await SyntheticBank(bank: bank, members: members, months: months, seed: seed).run(progress: progress, until: Date())

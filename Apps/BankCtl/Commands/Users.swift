@@ -30,7 +30,8 @@ struct Users: AsyncParsableCommand {
             for user in page.data {
                 let locked = user.lockedUntil.flatMap { $0 > now ? $0.rfc3339 : nil } ?? "-"
                 print(
-                    user.email.padding(toLength: 40, withPad: " ", startingAt: 0) + " " + user.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    user.email.padding(toLength: 40, withPad: " ", startingAt: 0) + " "
+                        + user.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                         + " " + (user.isActive ? "active" : "disabled").padding(toLength: 9, withPad: " ", startingAt: 0) + " " + locked)
             }
             if page.hasMore { print("… more users; raise --limit (up to 200).") }

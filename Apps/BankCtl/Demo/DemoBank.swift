@@ -72,7 +72,8 @@ struct DemoBank {
             _ = try await bank.ledger.credit(
                 checking.id, MovementRequest(amount: Money(cents: random.cents(500_00...1_500_00)), description: "Opening deposit"),
                 in: .owner(principal.userID), actor: actor)
-            let card = try await bank.cards.issue(for: checking.id, holder: "\(persona.first) \(persona.last)", in: .owner(principal.userID), actor: actor)
+            let card = try await bank.cards.issue(
+                for: checking.id, holder: "\(persona.first) \(persona.last)", in: .owner(principal.userID), actor: actor)
             members.append(Member(persona: persona, principal: principal, checking: checking, savings: savings, card: card.card))
             say("  member \(persona.email): checking \(checking.number), savings \(savings.number), card •••• \(card.card.lastFour)")
         }
@@ -90,7 +91,8 @@ struct DemoBank {
         while day < now {
             let components = Calendar.utcGregorian.dateComponents([.day, .weekday], from: day)
             for member in members {
-                postings += try await everyday(member, dayOfMonth: components.day!, weekday: components.weekday!, day: day, landlord: members[1], now: now)
+                postings += try await everyday(
+                    member, dayOfMonth: components.day!, weekday: components.weekday!, day: day, landlord: members[1], now: now)
             }
             day = day.addingTimeInterval(24 * 3600)
         }
@@ -109,7 +111,8 @@ struct DemoBank {
         if dayOfMonth == 1 || dayOfMonth == 15, at(8) {
             _ = try await bank.ledger.credit(
                 member.checking.id,
-                MovementRequest(amount: Money(cents: member.persona.salary / 2), description: "Salary — \(member.persona.employer)", category: "salary"),
+                MovementRequest(
+                    amount: Money(cents: member.persona.salary / 2), description: "Salary — \(member.persona.employer)", category: "salary"),
                 in: scope, actor: member.actor)
             count += 1
         }
@@ -120,24 +123,31 @@ struct DemoBank {
                     in: scope, actor: member.actor)
             } else {
                 _ = try await bank.transfers.transfer(
-                    TransferRequest(from: member.checking.id, to: .number(landlord.checking.number), amount: Money(cents: random.cents(900_00...1_150_00)),
-                                    description: "Rent"),
+                    TransferRequest(
+                        from: member.checking.id, to: .number(landlord.checking.number), amount: Money(cents: random.cents(900_00...1_150_00)),
+                        description: "Rent"),
                     from: scope, actor: member.actor)
             }
             count += 1
         }
         if weekday == 2 || weekday == 5, at(17.5) {
-            count += try await purchase(member, cents: random.cents(35_00...120_00), merchant: ["Corner Grocer", "FreshMart", "Farmers Market"].randomElement(using: &random)!, category: "groceries")
+            count += try await purchase(
+                member, cents: random.cents(35_00...120_00),
+                merchant: ["Corner Grocer", "FreshMart", "Farmers Market"].randomElement(using: &random)!, category: "groceries")
         }
         if weekday == 6, at(20) {
-            count += try await purchase(member, cents: random.cents(18_00...65_00), merchant: ["Trattoria Luna", "Noodle Bar", "The Bistro"].randomElement(using: &random)!, category: "dining")
+            count += try await purchase(
+                member, cents: random.cents(18_00...65_00),
+                merchant: ["Trattoria Luna", "Noodle Bar", "The Bistro"].randomElement(using: &random)!, category: "dining")
         }
         if Int.random(in: 0..<4, using: &random) == 0, at(7.75) {
             count += try await purchase(member, cents: random.cents(2_50...15_00), merchant: "City Transit", category: "transport")
         }
         if dayOfMonth == 20, at(10) {
             _ = try await bank.transfers.transfer(
-                TransferRequest(from: member.checking.id, to: .account(member.savings.id), amount: Money(cents: random.cents(150_00...400_00)), description: "Monthly saving"),
+                TransferRequest(
+                    from: member.checking.id, to: .account(member.savings.id), amount: Money(cents: random.cents(150_00...400_00)),
+                    description: "Monthly saving"),
                 from: scope, actor: member.actor)
             count += 1
         }
@@ -155,7 +165,8 @@ struct DemoBank {
         let (ada, grace, alan, katherine) = (members[0], members[1], members[2], members[3])
         clock.set(now.addingTimeInterval(-3 * 24 * 3600))
         _ = try await bank.transfers.transfer(
-            TransferRequest(from: grace.checking.id, to: .number(ada.checking.number), amount: Money(cents: 42_50), description: "Dinner split — thanks!"),
+            TransferRequest(
+                from: grace.checking.id, to: .number(ada.checking.number), amount: Money(cents: 42_50), description: "Dinner split — thanks!"),
             from: .owner(grace.principal.userID), actor: grace.actor)
         clock.set(now.addingTimeInterval(-2 * 24 * 3600))
         do {
@@ -169,7 +180,8 @@ struct DemoBank {
         let replacement = try await bank.requests.file(
             .cardReplacement(card: katherine.card.id, reason: .lost), member: katherine.principal.userID, actor: katherine.actor)
         clock.set(now.addingTimeInterval(-30 * 3600))
-        _ = try await bank.requests.approve(replacement.id, by: employee.userID, note: "Identity confirmed by phone.", actor: Actor(principal: employee))
+        _ = try await bank.requests.approve(
+            replacement.id, by: employee.userID, note: "Identity confirmed by phone.", actor: Actor(principal: employee))
         say("  completed request: Katherine's lost card replaced")
         clock.set(now.addingTimeInterval(-2 * 3600))
         _ = try await bank.requests.file(
