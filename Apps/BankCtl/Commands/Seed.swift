@@ -105,7 +105,10 @@ struct Seed: AsyncParsableCommand {
         reporter.cancel()
         progress.report(final: true)
         let (ledger, audit) = try await bank.verify()
-        print("Posted \(progress.count.formatted()) postings at \(Int(progress.rate).formatted())/s. Verified: ledger \(ledger.isSound ? "sound" : "NOT SOUND"), audit chain \(audit.valid ? "valid" : "BROKEN") (\(audit.entries.formatted()) entries).")
+        print(
+            "Posted \(progress.count.formatted()) postings at \(Int(progress.rate).formatted())/s. "
+                + "Verified: ledger \(ledger.isSound ? "sound" : "NOT SOUND"), "
+                + "audit chain \(audit.valid ? "valid" : "BROKEN") (\(audit.entries.formatted()) entries).")
         if !ledger.isSound || !audit.valid { throw ExitCode(1) }
     }
 }
