@@ -155,11 +155,12 @@ package struct Journal: Sendable {
                 transfer_id, counterparty_account_number, decline_reason, created_at, reverses_transaction_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [
-                record.id, record.accountId, record.type.rawValue, record.kind.rawValue, record.status.rawValue, record.amountCents,
-                record.balanceAfterCents, record.description, record.category, record.cardId, record.transferId, record.counterpartyAccountNumber,
-                record.declineReason, timestamp ?? date.databaseText, record.reversesTransactionId,
-            ])
+            SQLArguments([
+                record.id.sqlValue, record.accountId.sqlValue, .text(record.type.rawValue), .text(record.kind.rawValue),
+                .text(record.status.rawValue), .integer(record.amountCents), record.balanceAfterCents.sqlValue, .text(record.description),
+                record.category.sqlValue, record.cardId.sqlValue, record.transferId.sqlValue, record.counterpartyAccountNumber.sqlValue,
+                record.declineReason.sqlValue, .text(timestamp ?? date.databaseText), record.reversesTransactionId.sqlValue,
+            ]))
         return record
     }
 

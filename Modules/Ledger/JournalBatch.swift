@@ -56,7 +56,7 @@ package struct JournalBatch {
             }
             try db.execute(
                 "INSERT INTO postings (entry_id, account_id, transaction_id, amount_cents, created_at) VALUES (?, ?, ?, ?, ?)",
-                [entryID, leg.accountID, transactionID, leg.amount, timestamp])
+                SQLArguments([.text(entryID), leg.accountID.sqlValue, transactionID.sqlValue, .integer(leg.amount.cents), .text(timestamp)]))
         }
         return transactions
     }

@@ -132,6 +132,12 @@ extension Money: SQLValueConvertible {
 
 extension Role: SQLValueConvertible {}
 
+extension Optional where Wrapped: SQLValueConvertible {
+    /// The wrapped value's ``SQLValue``, or `.null`: for ``SQLArguments/init(_:)`` on hot paths, where an
+    /// array literal of existentials costs more than binding the values does.
+    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
 /// The values bound to one statement's `?` placeholders, in order.
 public struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
     public var values: [SQLValue]
