@@ -81,7 +81,7 @@ extension UUID {
 }
 
 /// The kernel's random bytes, read 4 KiB at a time: one system call per 400 IDs instead of two
-/// per ID (SystemRandomNumberGenerator asks for 8 bytes per call), which were 4 % of a history import.
+/// per ID (SystemRandomNumberGenerator asks for 8 bytes per call), about 4 % of a history import's samples.
 /// The bytes are the kernel's CSPRNG output, each handed out once.
 private final class RandomPool: Sendable {
     static let shared = RandomPool()

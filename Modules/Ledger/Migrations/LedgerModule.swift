@@ -184,8 +184,8 @@ public struct LedgerModule: BankModule {
             // One index per kind of leg. A member's leg (it has a transaction) is found by account and date,
             // for opening balances. A system account's leg is kept in posting order: a history import dates
             // its purchases across months, and an index by date took each one into a different page of the
-            // system account's stretch (3,000 members x 12 months wrote 8.5 GB for a 480 MB database; 2.6 GB
-            // with this one). Together they hold every posting once. A debit's own posting is found by its
+            // system account's stretch (3,000 members x 12 months wrote 8.5 GB for a 480 MB database; 2.9 GB
+            // with these). Together they hold every posting once. A debit's own posting is found by its
             // transaction, for reversals, which scanned the table.
             SQLMigration(
                 "ledger.v4.postings-by-leg",
