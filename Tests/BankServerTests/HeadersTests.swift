@@ -31,6 +31,18 @@ import Testing
         #expect(reply.headers[.cacheControl] == "no-store", "\(label)", sourceLocation: sourceLocation)
     }
 
+    /// `Authorization: Bearer <token>`: the scheme in any case, spaces or tabs around the token; anything else is no token.
+    @Test func theBearerTokenIsReadWhateverTheSchemesCaseAndTheBlanksAroundIt() {
+        #expect(AuthMiddleware.bearerToken("Bearer a.b.c") == "a.b.c")
+        #expect(AuthMiddleware.bearerToken("bEARER \t a.b.c \t") == "a.b.c")
+        #expect(AuthMiddleware.bearerToken("Bearer   ") == "")
+        #expect(AuthMiddleware.bearerToken("Bearer ") == nil)
+        #expect(AuthMiddleware.bearerToken("Bearer") == nil)
+        #expect(AuthMiddleware.bearerToken("Bearerxa.b.c") == nil)
+        #expect(AuthMiddleware.bearerToken("Basic YWRhOnB3") == nil)
+        #expect(AuthMiddleware.bearerToken("Béarer a.b.c") == nil)
+    }
+
     @Test func everyKindOfResponseCarriesTheSecurityHeaders() async throws {
         try await TestBank.withApp { api in
             let session = try await api.signUp("headers@example.com")

@@ -65,6 +65,21 @@ import Testing
         #expect(await authError(session.accessToken) == "invalid_token")
     }
 
+    /// A verified token is remembered by its exact text, so that the next request skips the HMAC: that must
+    /// let no variant of the text through, and must not outlive the session (nor the expiry, tested above).
+    @Test func aRememberedTokenLetsNoVariantThroughAndDiesWithItsSession() async throws {
+        let principal = try await bank.identity.authenticate(accessToken: session.accessToken)
+        #expect(principal.sessionID == session.sessionID)
+        let parts = JWTParts.split(session.accessToken)
+        #expect(await authError(parts[0] + "." + parts[1] + "." + String(parts[2].dropLast())) == "invalid_token")
+        #expect(await authError(session.accessToken + "A") == "invalid_token")
+        #expect(await authError(" " + session.accessToken) == "invalid_token")
+        #expect(try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false).userID == session.user.id)
+        try await bank.identity.logOut(principal, actor: .system)
+        #expect(await authError(session.accessToken) == "invalid_token")
+        await #expect(throws: IdentityError.self) { try await bank.identity.authenticate(accessToken: session.accessToken, changesState: false) }
+    }
+
     @Test(arguments: ["", "garbage", "a.b.c", "...", "eyJhbGciOiJIUzI1NiJ9", "Bearer x.y.z"])
     func garbageIsRefused(token: String) async {
         #expect(await authError(token) == "invalid_token")
