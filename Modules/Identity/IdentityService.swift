@@ -90,7 +90,7 @@ public struct IdentityService: Sendable {
         }
         let generation = sessions.generation
         // Extract Sendable values inside the closure: the result crosses back from the database's thread.
-        let role: Role? = try await database.read { db in
+        let role: Role? = try await database.quickRead { db in
             // A session is live while `revoked_at` is NULL: tested on the value read, not with an `IS NULL`
             // column, whose type (integer or boolean) depends on the engine.
             guard

@@ -83,7 +83,7 @@ public struct LedgerService: Sendable {
 
     /// The cached balance beside the balance re-derived from the account's postings.
     public func balance(_ id: AccountID, in scope: OwnerScope) async throws -> BalanceReport {
-        try await database.read { db in
+        try await database.quickRead { db in
             let account = try journal.account(id, in: scope, db: db)
             let computed = try journal.balance(of: id, in: db)
             return BalanceReport(accountID: id, balance: account.balance, available: account.available, computedBalance: computed)

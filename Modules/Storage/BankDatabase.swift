@@ -20,7 +20,7 @@ public struct BankDatabase: Sendable {
     private let engine: Engine
 
     private enum Engine: Sendable {
-        case sqlite(any DatabaseWriter, GroupCommit, WALCheckpointer?)
+        case sqlite(any DatabaseWriter, GroupCommit, WALCheckpointer?, InlineReaders?)
         case postgres(PostgresEngine)
     }
 
@@ -44,22 +44,29 @@ public struct BankDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
         }
-        try self.init(writer: pool, modules: modules, auditKey: auditKey, checkpointer: WALCheckpointer(path: path))
+        try self.init(
+            writer: pool, modules: modules, auditKey: auditKey, checkpointer: WALCheckpointer(path: path),
+            inlineReaders: InlineReaders(path: path, count: Self.inlineReaderCount))
     }
+
+    /// More inline readers than cooperative threads (one per core), so that a quick read never finds none idle.
+    private static let inlineReaderCount = 2 * ProcessInfo.processInfo.activeProcessorCount
 
     /// Wraps an already open SQLite writer (a `DatabaseQueue`, say) and migrates it for `modules`.
     public init(writer: any DatabaseWriter, modules: [any BankModule], auditKey: [UInt8] = []) throws {
-        try self.init(writer: writer, modules: modules, auditKey: auditKey, checkpointer: nil)
+        try self.init(writer: writer, modules: modules, auditKey: auditKey, checkpointer: nil, inlineReaders: nil)
     }
 
-    private init(writer: any DatabaseWriter, modules: [any BankModule], auditKey: [UInt8], checkpointer: WALCheckpointer?) throws {
+    private init(
+        writer: any DatabaseWriter, modules: [any BankModule], auditKey: [UInt8], checkpointer: WALCheckpointer?, inlineReaders: InlineReaders?
+    ) throws {
         let all = try Self.ordered(modules)
         var migrator = DatabaseMigrator()
         for migration in all.flatMap(\.migrations) {
             migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sqlite) }
         }
         try migrator.migrate(writer)
-        engine = .sqlite(writer, GroupCommit(writer: writer), checkpointer)
+        engine = .sqlite(writer, GroupCommit(writer: writer), checkpointer, inlineReaders)
         dialect = .sqlite
         audit = try AuditLog(key: auditKey)
         idempotency = IdempotencyStore()
@@ -111,7 +118,7 @@ public struct BankDatabase: Sendable {
     /// `work` may run more than once (after a deadlock), so it must not have effects outside `db`.
     public func write<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         switch engine {
-        case .sqlite(_, let groupCommit, _): try await groupCommit.write(work)
+        case .sqlite(_, let groupCommit, _, _): try await groupCommit.write(work)
         case .postgres(let engine): try await engine.transaction(readOnly: false, work)
         }
     }
@@ -119,14 +126,24 @@ public struct BankDatabase: Sendable {
     /// Runs `work` on a read-only snapshot: everything it reads belongs to one committed state.
     public func read<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         switch engine {
-        case .sqlite(let writer, _, _): try await writer.read { db in try work(db) }
+        case .sqlite(let writer, _, _, _): try await writer.read { db in try work(db) }
         case .postgres(let engine): try await engine.transaction(readOnly: true, work)
         }
     }
 
+    /// ``read(_:)`` for a brief read — a few rows through an index, such as a session check or a balance.
+    ///
+    /// On a SQLite file it runs on the calling thread when one of a few read-only connections is idle,
+    /// skipping the thread hops of GRDB's reads (see `InlineReaders`), and otherwise as ``read(_:)``.
+    /// Never hand it a scan: it may hold one of the process's cooperative threads while it runs.
+    public func quickRead<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
+        if case .sqlite(_, _, _, let readers?) = engine, let result = try readers.read(work) { return result }
+        return try await read(work)
+    }
+
     /// The SQLite writer, for SQLite-only tooling and tests; `nil` on PostgreSQL.
     public var sqliteWriter: (any DatabaseWriter)? {
-        if case .sqlite(let writer, _, _) = engine { writer } else { nil }
+        if case .sqlite(let writer, _, _, _) = engine { writer } else { nil }
     }
 
     /// The `synchronous` pragma in force on the SQLite writer connection (2 = FULL); `nil` on PostgreSQL.
@@ -154,8 +171,9 @@ public struct BankDatabase: Sendable {
     /// Closes the database, waiting for running work; used on shutdown.
     public func close() throws {
         switch engine {
-        case .sqlite(let writer, _, let checkpointer):
+        case .sqlite(let writer, _, let checkpointer, let readers):
             try checkpointer?.stop()
+            try readers?.close()
             if let pool = writer as? DatabasePool { try pool.close() }
             if let queue = writer as? DatabaseQueue { try queue.close() }
         case .postgres(let engine):

@@ -47,6 +47,26 @@ import Testing
         #expect(notes == 20)
     }
 
+    /// A quick read (on the calling thread when an inline connection is idle) sees each commit at once, many at
+    /// a time all answer, and it only reads: a write through it is refused and leaves nothing.
+    @Test func quickReadsSeeEveryCommitAllAnswerAndOnlyRead() async throws {
+        let bank = try TestBank(modules: [NotesModule()])
+        let count: @Sendable (any SQLDatabase) throws -> Int = { db in try db.value(Int.self, "SELECT COUNT(*) FROM notes") ?? -1 }
+        for index in 1...5 {
+            try await bank.database.write { db in try db.execute("INSERT INTO notes (body) VALUES (?)", ["note \(index)"]) }
+            #expect(try await bank.database.quickRead(count) == index)
+        }
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<64 { group.addTask { try await bank.database.quickRead(count) } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(counts == Array(repeating: 5, count: 64))
+        await #expect(throws: (any Error).self) {
+            try await bank.database.quickRead { db in try db.execute("INSERT INTO notes (body) VALUES ('written by a read')") }
+        }
+        #expect(try await bank.database.read(count) == 5)
+    }
+
     /// Every kind of value goes in and comes back unchanged: text beyond ASCII, the integer extremes, an empty
     /// blob (not NULL), and NULL itself. A statement given the wrong number of values fails. (No NUL in text:
     /// PostgreSQL refuses it, and the API refuses control characters before anything is stored.)

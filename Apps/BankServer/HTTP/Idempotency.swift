@@ -42,7 +42,7 @@ struct IdempotentResponder: Sendable {
         let fingerprint = fingerprintHash.hash(Array("\(request.method.rawValue) \(request.uri.path)\u{0}".utf8) + body)
         let key = IdempotencyKey(scope: principal.userID.description, key: header, fingerprint: Hex.encode(fingerprint))
         let store = database.idempotency
-        if let stored = try await database.read({ db in try store.storedResponse(for: key, in: db) }) {
+        if let stored = try await database.quickRead({ db in try store.storedResponse(for: key, in: db) }) {
             return Self.replay(stored)
         }
         return try await store.whileInFlight(key) {
