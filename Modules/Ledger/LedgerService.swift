@@ -64,7 +64,7 @@ public struct LedgerService: Sendable {
     /// Member accounts, newest first (the admin's view).
     public func allAccounts(page: PageRequest) async throws -> Page<Account> {
         try await database.read { db in
-            var sql = "SELECT rowid AS position, * FROM accounts WHERE system_code IS NULL"
+            var sql = "SELECT \(AccountRecord.columns), rowid AS position FROM accounts WHERE system_code IS NULL"
             var arguments: SQLArguments = []
             if let cursor = page.cursor { sql += " AND rowid < ?"; arguments += [cursor.position] }
             let rows = try db.rows(sql + " ORDER BY rowid DESC LIMIT ?", arguments + [page.limit + 1])

@@ -90,20 +90,20 @@ struct AccountRecord: Sendable {
 
     var isSystem: Bool { systemCode != nil }
 
-    /// Decoded by hand: the account row is read on every money movement and balance request, and
-    /// Codable decoding was a measurable share of that path.
+    /// Decoded by hand and by position (the row must start with ``columns``): the account row is read on every
+    /// money movement and balance request; Codable decoding, then lookups by column name, were measurable shares of it.
     init(row: SQLRow) {
-        id = row["id"]
-        number = row["number"]
-        systemCode = row["system_code"]
-        ownerId = row["owner_id"]
-        accountType = row["account_type"]
-        nickname = row["nickname"]
-        status = AccountStatus(rawValue: row["status"]) ?? .closed
-        balanceCents = row["balance_cents"]
-        dailyDebitLimitCents = row["daily_debit_limit_cents"]
-        createdAt = row.timestamp("created_at")
-        closedAt = row.optionalTimestamp("closed_at")
+        id = AccountID(row.uuid(atIndex: 0)!)
+        number = row[1]
+        systemCode = row[2]
+        ownerId = row.uuid(atIndex: 3).map(UserID.init)
+        accountType = row[4]
+        nickname = row[5]
+        status = AccountStatus(rawValue: row[6]) ?? .closed
+        balanceCents = row[7]
+        dailyDebitLimitCents = row[8]
+        createdAt = row.timestamp(atIndex: 9)
+        closedAt = row.value(at: 10).isNull ? nil : row.timestamp(atIndex: 10)
     }
 
     init(
