@@ -1,25 +1,23 @@
 -- wrk script: GET /accounts/{id}/balance of a random member's own account.
-local accounts = {}
-local owners = {}
-
 function setup(thread)
   thread:set("seed", math.random(1, 2^31 - 1))
 end
+
+-- Requests are formatted once, in init (formatting each one in Lua took CPU from the server beside wrk).
+local requests = {}
 
 function init(args)
   for line in io.lines(os.getenv("ACCOUNTS")) do
     local token, id = line:match("^(%S+) (%S+)$")
     if token then
-      accounts[#accounts + 1] = id
-      owners[#owners + 1] = token
+      requests[#requests + 1] = wrk.format("GET", "/accounts/" .. id .. "/balance", {["Authorization"] = "Bearer " .. token})
     end
   end
   math.randomseed(seed)
 end
 
 function request()
-  local index = math.random(#accounts)
-  return wrk.format("GET", "/accounts/" .. accounts[index] .. "/balance", {["Authorization"] = "Bearer " .. owners[index]})
+  return requests[math.random(#requests)]
 end
 
 function done(summary, latency, requests)
