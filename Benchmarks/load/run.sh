@@ -1,27 +1,30 @@
 #!/usr/bin/env bash
-# The load benchmark. Builds bank-server, starts it on a fresh database with rate limits off, creates
-# and funds accounts through the API, drives the scenarios with wrk, checks that money is conserved
-# and that every ledger invariant and the audit chain hold, and prints one table.
+# The load benchmark. Builds bank-server, seeds a synthetic history of about 1,000,000 postings (bankctl), starts
+# the server on it with rate limits off, creates and funds accounts through the API, drives the scenarios with wrk
+# (the transfers a second time with 10 logins a second beside them), checks that money is conserved and that every
+# ledger invariant and the audit chain hold, and prints one table.
 #
 #   Benchmarks/load/run.sh                      # release build, 30 s per scenario (the figures in the README)
-#   Benchmarks/load/run.sh --smoke              # debug build, 2 s per scenario, few accounts: part of `make test`
-#   Benchmarks/load/run.sh --duration 60 --members 100 --accounts-per-member 10 --config release
+#   Benchmarks/load/run.sh --smoke              # debug build, 2 s per scenario, few accounts, a small history: part of `make test`
+#   Benchmarks/load/run.sh --duration 60 --members 100 --accounts-per-member 10 --history-members 3788 --config release
 #   Benchmarks/load/run.sh --postgres           # the same on PostgreSQL: a private cluster (Tests/Postgres/cluster.sh), stopped after
 #   DATABASE_URL=postgres://… Benchmarks/load/run.sh   # on a PostgreSQL server of yours (use a fresh search_path=schema)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-config=release duration=30 members=100 per_member=10 port=18090 smoke=0 postgres=0
+# 3,788 synthetic members x 12 months: about 1,000,000 postings (22 per member-month).
+config=release duration=30 members=100 per_member=10 history_members=3788 port=18090 smoke=0 postgres=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) smoke=1 config=debug duration=2 members=5 per_member=4 ;;
+    --smoke) smoke=1 config=debug duration=2 members=5 per_member=4 history_members=10 ;;
     --config) config="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --members) members="$2"; shift ;;
     --accounts-per-member) per_member="$2"; shift ;;
+    --history-members) history_members="$2"; shift ;;
     --port) port="$2"; shift ;;
     --postgres) postgres=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -55,6 +58,11 @@ engine=${DATABASE_URL:+PostgreSQL}
 engine=${engine:-SQLite}
 echo "== engine: $engine"
 
+if [ "$history_members" -gt 0 ]; then
+  echo "== synthetic history: $history_members members x 12 months (bankctl seed)"
+  DATA_DIR="$data" "$bin/bankctl" seed --members "$history_members" --months 12 --seed 1 | tail -1
+fi
+
 RATELIMIT_ENABLED=false DATA_DIR="$data" HTTP_PORT="$port" LOG_LEVEL=warning "$bin/bank-server" > "$data/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -65,6 +73,8 @@ done
 deposit=1000000
 echo "== creating $members members x $per_member accounts, $deposit cents each"
 python3 Benchmarks/load/setup.py create "http://127.0.0.1:$port" "$data/accounts.txt" --members "$members" --accounts-per-member "$per_member" --deposit "$deposit"
+database="${DATABASE_URL:-$data/bank.sqlite}"
+held=$(python3 Benchmarks/load/setup.py held "$database")
 
 # Peak resident memory of the server while the scenarios run.
 ( peak=0; while kill -0 "$server_pid" 2>/dev/null; do
@@ -87,12 +97,19 @@ echo "== scenarios, ${duration}s each"
 scenario "POST /transfers, 64 connections" transfers.lua 64 2
 scenario "POST /transfers, 1 connection" transfers.lua 1 1
 scenario "GET /accounts/{id}/balance, 64 connections" balance.lua 64 2
+# Logins hash with Argon2id (on a queue of their own): the same transfer load with 10 a second beside it.
+python3 Benchmarks/load/setup.py logins "http://127.0.0.1:$port" 10 "$duration" > "$data/logins.txt" &
+logins_pid=$!
+scenario "POST /transfers, 64 connections, 10 logins/s beside" transfers.lua 64 2
+wait "$logins_pid"
+logins=$(cat "$data/logins.txt")
+echo "   $logins"
 
 peak_kb=$(cat "$data/peak_rss_kb" 2>/dev/null || echo 0)
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 
 echo "== checking the money"
-python3 Benchmarks/load/setup.py check "${DATABASE_URL:-$data/bank.sqlite}" $((members * per_member * deposit))
+python3 Benchmarks/load/setup.py check "$database" "$held"
 "$bin/bankctl" verify --data-dir "$data" | tail -1
 
 echo
@@ -106,5 +123,6 @@ for entry in "${results[@]}"; do
     'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f | %d | %d |\n", n, r / (d / 1e6), p50 / 1000, p95 / 1000, p99 / 1000, e, x }'
 done
 echo
-echo "server peak RSS: $((peak_kb / 1024)) MiB; engine: $engine; build: $config; $(nproc) cores; $(date -u +%Y-%m-%d)"
+echo "logins beside the last scenario: $logins"
+echo "server peak RSS: $((peak_kb / 1024)) MiB with $(python3 Benchmarks/load/setup.py postings "$database") postings; engine: $engine; build: $config; $(nproc) cores; $(date -u +%Y-%m-%d)"
 if [ "$smoke" = 1 ]; then echo "smoke run: figures are not targets"; fi

@@ -2,7 +2,10 @@
 """Creates members and funded accounts through the API for the load benchmark, or checks the money afterwards.
 
   setup.py create BASE_URL DATA_FILE [--members N] [--accounts-per-member K] [--deposit CENTS]
+  setup.py held   DATABASE                         # prints the money members hold, in cents
+  setup.py postings DATABASE                       # prints the number of postings
   setup.py check  DATABASE EXPECTED_TOTAL_CENTS
+  setup.py logins BASE_URL RATE SECONDS            # logs load-0 in RATE times a second; prints a summary line
 
 DATABASE is the SQLite file, or the postgres:// URL the server used (DATABASE_URL, read with psql).
 
@@ -10,6 +13,8 @@ The data file has one line per account: "<access token> <account id>" (members o
 """
 import json
 import os
+import threading
+import time
 import sqlite3
 import subprocess
 import sys
@@ -65,12 +70,51 @@ def postgres_query(url):
     return run
 
 
-def check(database, expected):
+def database_query(database):
     if database.startswith(("postgres://", "postgresql://")):
-        query = postgres_query(database)
-    else:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        query = lambda sql: connection.execute(sql).fetchone()  # noqa: E731
+        return postgres_query(database)
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    return lambda sql: connection.execute(sql).fetchone()
+
+
+def held(database):
+    print(database_query(database)("SELECT COALESCE(SUM(balance_cents), 0) FROM accounts WHERE system_code IS NULL")[0])
+
+
+def postings(database):
+    print(database_query(database)("SELECT COUNT(*) FROM postings")[0])
+
+
+def logins(base, rate, seconds):
+    """Logs the first benchmark member in `rate` times a second for `seconds`, each login on its own thread
+    so that a slow one does not slow the pace; prints how many, how many failed, and their latency."""
+    latencies, failures, lock = [], [0], threading.Lock()
+
+    def one():
+        start = time.monotonic()
+        try:
+            call(base, "POST", "/auth/login", {"email": "load-0@bench.bankkit.dev", "password": "load benchmark password"})
+            with lock:
+                latencies.append(time.monotonic() - start)
+        except Exception:  # noqa: BLE001 - any failure counts, whatever its kind
+            with lock:
+                failures[0] += 1
+
+    threads, begin = [], time.monotonic()
+    for index in range(int(rate * seconds)):
+        time.sleep(max(0.0, begin + index / rate - time.monotonic()))
+        thread = threading.Thread(target=one)
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    percentile = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0  # noqa: E731
+    print(f"logins={len(latencies) + failures[0]} failed={failures[0]} p50_ms={percentile(0.5):.1f} p99_ms={percentile(0.99):.1f}")
+
+
+def check(database, expected):
+    query = database_query(database)
     held = query("SELECT COALESCE(SUM(balance_cents), 0) FROM accounts WHERE system_code IS NULL")[0]
     postings = query("SELECT COALESCE(SUM(amount_cents), 0), COUNT(*) FROM postings")
     transfers = query("SELECT COUNT(*) FROM transfers")[0]
@@ -87,6 +131,12 @@ if __name__ == "__main__":
         create(args[1], args[2], int(options.get("--members", 100)), int(options.get("--accounts-per-member", 10)), int(options.get("--deposit", 1_000_000)))
     elif args[:1] == ["check"]:
         check(args[1], int(args[2]))
+    elif args[:1] == ["held"]:
+        held(args[1])
+    elif args[:1] == ["postings"]:
+        postings(args[1])
+    elif args[:1] == ["logins"]:
+        logins(args[1], float(args[2]), float(args[3]))
     else:
         print(__doc__)
         sys.exit(2)
