@@ -15,7 +15,7 @@ func buildApplication(reader: ConfigReader) async throws -> some ApplicationProt
 
 /// Builds the server around an opened bank (tests open it themselves to inspect the database).
 func buildApplication(bank: Bank, clock: BankClock = .live) throws -> some ApplicationProtocol {
-    var logger = Logger(label: "bank-server")
+    var logger = Logger(label: "bank-server", metadataProvider: RequestLogMetadata.provider)
     logger.logLevel = Logger.Level(rawValue: bank.settings.logLevel) ?? .info
     let router = try buildRouter(bank: bank, clock: clock)
     return Application(

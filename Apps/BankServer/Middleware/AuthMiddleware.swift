@@ -16,9 +16,9 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         // A read may rely on a session check made in the last second; anything that changes state checks now (DESIGN.md).
         let readsOnly = request.method == .get || request.method == .head
-        context.principal = try await identity.authenticate(accessToken: token, changesState: !readsOnly)
-        context.logger[metadataKey: "user_id"] = .string(context.principal!.userID.description)
-        return try await next(request, context)
+        let principal = try await identity.authenticate(accessToken: token, changesState: !readsOnly)
+        context.principal = principal
+        return try await RequestLogMetadata.$userID.withValue(principal.userID) { try await next(request, context) }
     }
 
     /// The token of an `Authorization: Bearer <token>` header (scheme in any case, spaces or tabs around

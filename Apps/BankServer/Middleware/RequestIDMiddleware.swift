@@ -14,16 +14,35 @@ struct RequestIDMiddleware: RouterMiddleware {
         let incoming = request.headers[.requestID].flatMap { id in
             id.count <= 64 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") } ? id : nil
         }
-        context.requestID = incoming ?? UUID().lowercasedText
-        context.logger[metadataKey: "request_id"] = .string(context.requestID)
-        let start = ContinuousClock.now
-        var response = try await next(request, context)
-        response.headers[.requestID] = context.requestID
-        let elapsed = ContinuousClock.now - start
-        context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code)",
-            metadata: ["duration_ms": .stringConvertible(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)])
-        return response
+        // A time-ordered UUID takes its random bits from BankCore's pool; Foundation's `UUID()` opened /dev/urandom
+        // on every request (perf under wrk: open and fcntl were 4 % of an authenticated GET's time).
+        context.requestID = incoming ?? UUID.timeOrdered().lowercasedText
+        return try await RequestLogMetadata.$requestID.withValue(context.requestID) {
+            let start = ContinuousClock.now
+            var response = try await next(request, context)
+            response.headers[.requestID] = context.requestID
+            let elapsed = ContinuousClock.now - start
+            context.logger.info(
+                "\(request.method) \(request.uri.path) \(response.status.code)",
+                metadata: ["duration_ms": .stringConvertible(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)])
+            return response
+        }
+    }
+}
+
+/// The request id and the authenticated user of the request being handled, in every line logged while it
+/// is (`request_id`, `user_id`): task-local values that the logger's metadata provider reads only when a
+/// line is written. Set as logger metadata instead, swift-log's `StreamLogHandler` rendered all of it
+/// again at each set, twice a request (perf under wrk: 3–4 % of an authenticated GET's time).
+enum RequestLogMetadata {
+    @TaskLocal static var requestID: String?
+    @TaskLocal static var userID: UserID?
+
+    static let provider = Logger.MetadataProvider {
+        var metadata: Logger.Metadata = [:]
+        if let requestID { metadata["request_id"] = .string(requestID) }
+        if let userID { metadata["user_id"] = .string(userID.description) }
+        return metadata
     }
 }
 
