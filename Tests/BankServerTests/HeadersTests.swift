@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Ledger
+import Logging
 import Storage
 import Testing
 
@@ -41,6 +42,16 @@ import Testing
         #expect(AuthMiddleware.bearerToken("Bearerxa.b.c") == nil)
         #expect(AuthMiddleware.bearerToken("Basic YWRhOnB3") == nil)
         #expect(AuthMiddleware.bearerToken("Béarer a.b.c") == nil)
+    }
+
+    /// A line logged while a request is handled names the request and, once authenticated, its user; outside none.
+    @Test func logLinesNameTheRequestAndTheUserBeingServed() {
+        let user = UserID(UUID())
+        let metadata = RequestLogMetadata.$requestID.withValue("request-1") {
+            RequestLogMetadata.$userID.withValue(user) { RequestLogMetadata.provider.get() }
+        }
+        #expect(metadata == ["request_id": .string("request-1"), "user_id": .string(user.description)])
+        #expect(RequestLogMetadata.provider.get().isEmpty)
     }
 
     @Test func everyKindOfResponseCarriesTheSecurityHeaders() async throws {
