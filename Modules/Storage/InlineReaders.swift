@@ -10,8 +10,10 @@ import Synchronization
 /// deferred transaction (one WAL snapshot, as GRDB's reads), and puts it back. No caller ever waits for
 /// a connection: when none is idle, ``read(_:)`` returns `nil` and the caller takes GRDB's path.
 ///
-/// This is the one place the cooperative pool runs SQLite, and it is bounded to what WAL readers do
-/// never wait for the writer: it must only be handed reads of a few rows through an index.
+/// This is the one place the cooperative pool runs SQLite. It is safe because nothing here waits for other
+/// work: a connection is taken only if idle, and WAL readers do not wait for the writer (the busy timeout
+/// covers only brief moments such as a WAL reset or recovery). It must only be handed reads of a few rows
+/// through an index, so that the thread is held for microseconds.
 final class InlineReaders: Sendable {
     private let idle: Mutex<[DatabaseQueue]>
 
@@ -33,7 +35,7 @@ final class InlineReaders: Sendable {
         return .some(try connection.read { db in try work(db) })
     }
 
-    /// Closes every connection; any still taken is closed by GRDB when released.
+    /// Closes the idle connections (all of them once the server has drained; one still in use closes when released).
     func close() throws {
         for connection in idle.withLock({ $0 }) { try connection.close() }
     }
