@@ -10,8 +10,8 @@ import Synchronization
 import Transfers
 
 /// Micro benchmarks of the hot paths, run by `Benchmarks/micro.sh` (ordo-one/benchmark, release build):
-/// access-token authentication, one durable in-process transfer, and one month's statement of an
-/// account with 100,000 postings.
+/// access-token authentication, one durable in-process transfer, and one month's statement and the balance
+/// report of an account with 100,000 postings.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxDuration: .seconds(5), maxIterations: 10_000)
 
@@ -34,6 +34,15 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Statement: one month of an account with 100,000 postings", configuration: .init(maxIterations: 200)) { benchmark, fixture in
         for _ in benchmark.scaledIterations {
             blackHole(try await fixture.statements.statement(for: fixture.account, period: fixture.period, in: .any))
+        }
+    } setup: {
+        try await StatementFixture.make(postings: 100_000)
+    }
+
+    // The balance report re-derives the balance from every posting of the account: its cost grows with the history.
+    Benchmark("Balance report of an account with 100,000 postings", configuration: .init(maxIterations: 1_000)) { benchmark, fixture in
+        for _ in benchmark.scaledIterations {
+            blackHole(try await fixture.ledger.balance(fixture.account, in: .any))
         }
     } setup: {
         try await StatementFixture.make(postings: 100_000)
@@ -78,6 +87,7 @@ struct TransferFixture: Sendable {
 
 struct StatementFixture: Sendable {
     let statements: StatementService
+    let ledger: LedgerService
     let account: AccountID
     let period: StatementPeriod
 
@@ -109,6 +119,7 @@ struct StatementFixture: Sendable {
             try await group.waitForAll()
         }
         return StatementFixture(
-            statements: StatementService(database: database, ledger: ledger), account: account.id, period: try StatementPeriod(year: 2025, month: 6))
+            statements: StatementService(database: database, ledger: ledger), ledger: ledger, account: account.id,
+            period: try StatementPeriod(year: 2025, month: 6))
     }
 }

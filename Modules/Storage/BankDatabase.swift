@@ -138,7 +138,8 @@ public struct BankDatabase: Sendable {
     ///
     /// On a SQLite file it runs on the calling thread when one of a few read-only connections is idle,
     /// skipping the thread hops of GRDB's reads (see `InlineReaders`), and otherwise as ``read(_:)``.
-    /// Never hand it a scan: it may hold one of the process's cooperative threads while it runs.
+    /// Never hand it a scan of a table: it holds one of the process's cooperative threads while it runs. (The
+    /// balance report's sum of one account's postings is the longest read given to it: one index range.)
     public func quickRead<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         if case .sqlite(_, _, _, let readers?) = engine, let result = try readers.read(work) { return result }
         return try await read(work)
