@@ -2,7 +2,7 @@ import BankCore
 import BankTestSupport
 import Foundation
 import GRDB
-import Storage
+@testable import Storage
 import Testing
 
 @Suite struct BankDatabaseTests {
@@ -65,6 +65,23 @@ import Testing
             try await bank.database.quickRead { db in try db.execute("INSERT INTO notes (body) VALUES ('written by a read')") }
         }
         #expect(try await bank.database.read(count) == 5)
+    }
+
+    /// An inline read still running past its budget is interrupted and handed back (`nil`), for the caller to run on
+    /// GRDB's readers; the connection stays usable, and with a budget the same read answers in full.
+    @Test(.enabled(if: TestDatabase.isSQLite)) func anInlineReadPastItsBudgetIsHandedBackAndTheConnectionStaysUsable() async throws {
+        let bank = try TestBank(modules: [NotesModule()])
+        try await bank.database.write { db in
+            for index in 0..<2_000 { try db.execute("INSERT INTO notes (body) VALUES (?)", ["note \(index)"]) }
+        }
+        let sevens: @Sendable (any SQLDatabase) throws -> Int = { db in try db.value(Int.self, "SELECT COUNT(*) FROM notes WHERE body LIKE '%7%'") ?? -1 }
+        let expected = (0..<2_000).filter { String($0).contains("7") }.count
+        let hurried = try InlineReaders(path: bank.path, count: 1, budget: .zero)
+        #expect(try hurried.read(sevens) == nil)
+        #expect(try hurried.read { db in try db.value(Int.self, "SELECT 41 + 1") ?? -1 } == 42)
+        let patient = try InlineReaders(path: bank.path, count: 1)
+        #expect(try patient.read(sevens) == expected)
+        #expect(try await bank.database.quickRead(sevens) == expected)
     }
 
     /// Every kind of value goes in and comes back unchanged: text beyond ASCII, the integer extremes, an empty
