@@ -84,7 +84,8 @@ public struct LedgerService: Sendable {
     /// The cached balance beside the balance re-derived from the account's postings.
     ///
     /// A quick read: the account row, then the sum of one range of the postings index (the account's legs), whose
-    /// length grows with the account's history (8 ms for 100,000 postings, past a quick read's budget: see `quickRead`).
+    /// length grows with the account's history (8 ms for 100,000 postings: past a quick read's budget, so such an
+    /// account's report is read again on GRDB's readers; see `quickRead`).
     public func balance(_ id: AccountID, in scope: OwnerScope) async throws -> BalanceReport {
         try await database.quickRead { db in
             let account = try journal.account(id, in: scope, db: db)

@@ -138,8 +138,8 @@ public struct BankDatabase: Sendable {
     ///
     /// On a SQLite file it runs on the calling thread when one of a few read-only connections is idle,
     /// skipping the thread hops of GRDB's reads (see `InlineReaders`), and otherwise as ``read(_:)``; one
-    /// still running after a millisecond is stopped and run again as ``read(_:)``, so `work` may run twice
-    /// and must have no effect outside `db`. Meant for reads of a few rows through an index.
+    /// running past about 1.5 ms of SQLite's work is stopped and run again as ``read(_:)``, so `work`
+    /// may run twice and must have no effect outside `db`. Meant for reads of a few rows through an index.
     public func quickRead<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         if case .sqlite(_, _, _, let readers?) = engine, let result = try readers.read(work) { return result }
         return try await read(work)

@@ -67,7 +67,7 @@ import Testing
         #expect(try await bank.database.read(count) == 5)
     }
 
-    /// An inline read still running past its budget is interrupted and handed back (`nil`), for the caller to run on
+    /// An inline read running past its budget of steps is interrupted and handed back (`nil`), for the caller to run on
     /// GRDB's readers; the connection stays usable, and with a budget the same read answers in full.
     @Test(.enabled(if: TestDatabase.isSQLite)) func anInlineReadPastItsBudgetIsHandedBackAndTheConnectionStaysUsable() async throws {
         let bank = try TestBank(modules: [NotesModule()])
@@ -76,7 +76,7 @@ import Testing
         }
         let sevens: @Sendable (any SQLDatabase) throws -> Int = { db in try db.value(Int.self, "SELECT COUNT(*) FROM notes WHERE body LIKE '%7%'") ?? -1 }
         let expected = (0..<2_000).filter { String($0).contains("7") }.count
-        let hurried = try InlineReaders(path: bank.path, count: 1, budget: .zero)
+        let hurried = try InlineReaders(path: bank.path, count: 1, budget: 0)
         #expect(try hurried.read(sevens) == nil)
         #expect(try hurried.read { db in try db.value(Int.self, "SELECT 41 + 1") ?? -1 } == 42)
         let patient = try InlineReaders(path: bank.path, count: 1)
