@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Checkpoints the WAL from a connection of its own, a few times a second.
+/// Checkpoints the WAL from a connection of its own, twenty times a second.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses the threshold, on the writer's
 /// thread: under load the single writer spent about a tenth of its time copying pages from the WAL
@@ -16,7 +16,11 @@ final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
 
     /// Opens a second connection to the WAL database at `path` and starts checkpointing every `interval`.
-    init(path: String, interval: Duration = .milliseconds(250)) throws {
+    ///
+    /// Often, so that each checkpoint copies little: on a database of 2,000 members' history, one connection's
+    /// transfers had p95 6.6–6.9 ms and p99 23–26 ms with a checkpoint every 250 ms, 3.9–4.4 ms and 11–14 ms every
+    /// 50 ms, and worse every second (p99 32–34 ms); the median and 64-connection throughput did not move.
+    init(path: String, interval: Duration = .milliseconds(50)) throws {
         var configuration = Configuration()
         configuration.label = "bankkit.checkpoint"
         configuration.busyMode = .timeout(10)
