@@ -13,11 +13,11 @@ The data file has one line per account: "<access token> <account id>" (members o
 """
 import json
 import os
-import threading
-import time
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
