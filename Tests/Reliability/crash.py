@@ -205,7 +205,7 @@ class Run:
             client.close()
 
 
-def main():
+def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--long", action="store_true", help="long form: 60 kills up to 20 s apart, 16 members x 3 accounts, 48 threads (~10 min)")
     parser.add_argument("--max-gap", type=float, help="longest pause between a restart and the next random kill, seconds (4; 20 with --long)")
@@ -231,6 +231,135 @@ def main():
         args.race = 0.05 if args.instances > 1 else 0.0
     if args.race and args.instances < 2:
         parser.error("--race needs --instances 2 or more")
+    return args
+
+
+def make_servers(args, workdir, binaries, postgres):
+    """The bank-server processes (not started): one on SQLite, or `--instances` sharing the PostgreSQL schema."""
+    if not postgres:
+        data = workdir / "data"
+        data.mkdir()
+        return [harness.Server(binaries, data, ratelimit=False)]
+    # One data directory per instance (its log); the secrets come through the environment, the same for all.
+    secrets = harness.shared_secrets()
+    servers = []
+    for i in range(args.instances):
+        data = workdir / f"data{i + 1}"
+        data.mkdir()
+        servers.append(harness.Server(binaries, data, ratelimit=False, database_url=postgres.url, environment=secrets,
+                                      name=f"instance {i + 1}"))
+    return servers
+
+
+def fund_members(args, servers):
+    """Signs the members up and opens their funded accounts; returns the members, every account and each one's funding."""
+    members, accounts, funding = [], [], {}
+    for m in range(args.members):
+        base = servers[m % len(servers)].base  # members sign up and fund through every instance
+        email = f"crash-{m}-{uuid.uuid4().hex[:8]}@reliability.bankkit.dev"
+        member = Member(email, harness.signup(base, email, last=f"Crash{m}")["access_token"])
+        for _ in range(args.accounts_per_member):
+            account = harness.open_funded_account(base, member.token, DEPOSIT)
+            member.accounts.append(account["id"])
+            accounts.append(account["id"])
+            funding[account["id"]] = DEPOSIT
+        members.append(member)
+    log(f"   {len(accounts)} accounts funded with {DEPOSIT} cents each")
+    return members, accounts, funding
+
+
+def kill_and_restart(args, rng, run, servers):
+    """`args.kills` SIGKILLs of one instance (every fourth: all), each restarted; returns (style, in flight, targets) per kill."""
+    multi = bool(args.postgres)
+    kills = []
+    for k in range(args.kills):
+        style = ["random", "loaded", "recovery"][k % 3]
+        # One instance, or every fourth kill all of them (with one instance: always it, and no draw from rng).
+        if len(servers) == 1:
+            targets = [0]
+        elif k % 4 == 3:
+            targets = list(range(len(servers)))
+        else:
+            targets = [rng.randrange(len(servers))]
+        if style == "random":
+            time.sleep(rng.uniform(0.5, args.max_gap))
+        elif style == "loaded":  # many transfers in flight: group commits are cut
+            time.sleep(rng.uniform(0.5, args.max_gap / 2))
+            deadline = time.time() + 5
+            wanted = args.threads * 0.75 * len(targets) / len(servers)
+            while sum(run.inflight_by[t] for t in targets) < wanted and time.time() < deadline:
+                time.sleep(0.002)
+        else:  # right after a restart, while the retries of the last crash pour in
+            time.sleep(rng.uniform(0.05, 0.4))
+        with run.ops_lock:
+            count = len(run.ops)
+        inflight = sum(run.inflight_by[t] for t in targets)
+        for t in targets:
+            servers[t].kill()
+        kills.append((style, inflight, tuple(targets)))
+        if multi:
+            which = "all instances" if len(targets) == len(servers) else servers[targets[0]].name
+            log(f"   kill {k + 1}/{args.kills} ({style}, {which}): {inflight} requests in flight there, {count} transfers requested so far")
+        else:
+            log(f"   kill {k + 1}/{args.kills} ({style}): {inflight} requests in flight, {count} transfers requested so far")
+        time.sleep(rng.uniform(0.0, 0.8))
+        t0 = time.time()
+        for t in targets:
+            servers[t].start()
+        log(f"   restarted in {time.time() - t0:.2f} s")
+    return kills
+
+
+def report(run, servers, accounts, kills, findings, postgres, elapsed):
+    """The run's summary lines and table."""
+    multi = postgres is not None
+    ops = run.ops
+    acked = [op for op in ops if op.acked_id]
+    retried = [op for op in ops if op.transport_failures]
+    committed_before_crash = [op for op in retried if op.replayed]
+    log(f"== {len(ops)} transfers requested, {len(acked)} acknowledged; {len(retried)} retried after a transport failure "
+        f"({len(committed_before_crash)} had committed before the crash and were replayed, "
+        f"{len(retried) - len(committed_before_crash)} had not and ran on retry)")
+    # Across instances: the retry answered by another instance than the first attempt went to.
+    moved = [op for op in retried if op.answered_by is not None and op.answered_by != op.sent_to[0]]
+    moved_replayed = [op for op in moved if op.replayed]
+    raced = [op for op in ops if op.raced]
+    if multi:
+        log(f"   {len(moved)} retries answered by another instance than their first attempt's, {len(moved_replayed)} of them "
+            f"a replay of a commit made before the crash; {len(raced)} keys raced to two instances at once")
+
+    loaded = [n for style, n, _ in kills if style == "loaded"]
+    log("")
+    log("| crash safety | |")
+    log("|---|---|")
+    if multi:
+        log(f"| database | PostgreSQL, schema {postgres.schema}, {len(servers)} bank-server instance(s) |")
+    log(f"| kills (SIGKILL) | {len(kills)} ({Counter(s for s, _, _ in kills)['loaded']} with ≥ {min(loaded) if loaded else 0} requests in flight, "
+        f"{Counter(s for s, _, _ in kills)['recovery']} during recovery) |")
+    if multi:
+        every = sum(1 for _, _, t in kills if len(t) == len(servers))
+        per = Counter(t[0] for _, _, t in kills if len(t) == 1)
+        log(f"| kills by target | all instances at once: {every}; " + ", ".join(f"{s.name}: {per[i]}" for i, s in enumerate(servers)) + " |")
+    log(f"| transfers requested / acknowledged | {len(ops)} / {len(acked)} |")
+    log(f"| retried after a crash | {len(retried)} ({len(committed_before_crash)} replayed a commit made before the crash) |")
+    if multi:
+        log(f"| retries answered by another instance | {len(moved)} ({len(moved_replayed)} replayed a commit made before the crash) |")
+        races_ok = sum(1 for op in raced if op.fresh <= 1 and len(set(op.ids)) == 1 and len(op.ids) == 2)
+        log(f"| keys raced to two instances at once | {len(raced)} ({races_ok} answered 201 by both with one transfer id, "
+            f"{sum(1 for op in raced if op.fresh == 1)} with exactly one fresh answer) |")
+        log("| transfers answered per instance | " + ", ".join(
+            f"{s.name}: {sum(1 for op in acked if op.answered_by == i)}" for i, s in enumerate(servers)) + " |")
+    log(f"| replays at the end with the same id | {len(acked) - len(findings.bad_replays)} / {len(acked)} |")
+    log(f"| transfers in the database | {len(findings.rows)} rows, {len(findings.stored)} distinct |")
+    if findings.records is not None:
+        log(f"| idempotency records (201) | {sum(findings.records.values())} for {len(findings.records)} keys |")
+    log(f"| balances = model, match: true | {len(accounts) - len(findings.mismatched)} / {len(accounts)} |")
+    log(f"| bankctl verify | {findings.report.splitlines()[-1] if findings.report else ''} |")
+    log(f"| elapsed | {elapsed:.0f} s |")
+
+
+def main():
+    args = parse_arguments()
     rng = random.Random(args.seed)
     started = time.time()
     # SIGTERM (run.sh's trap, a CI timeout) unwinds like Ctrl-C, so the servers started below are killed.
@@ -239,19 +368,7 @@ def main():
     workdir = harness.make_workdir("bankkit-crash-")
     binaries = harness.Binaries(workdir)
     postgres = harness.Postgres(args.postgres, prefix="crash") if args.postgres else None
-    if postgres:
-        # One data directory per instance (its log); the secrets come through the environment, the same for all.
-        secrets = harness.shared_secrets()
-        servers = []
-        for i in range(args.instances):
-            data = workdir / f"data{i + 1}"
-            data.mkdir()
-            servers.append(harness.Server(binaries, data, ratelimit=False, database_url=postgres.url, environment=secrets,
-                                          name=f"instance {i + 1}"))
-    else:
-        data = workdir / "data"
-        data.mkdir()
-        servers = [harness.Server(binaries, data, ratelimit=False)]
+    servers = make_servers(args, workdir, binaries, postgres)
     multi = postgres is not None
     failures = []
     passed = False
@@ -264,62 +381,13 @@ def main():
             each.start()
         if multi:
             log("   " + ", ".join(f"{each.name} on port {each.port}" for each in servers))
-        members = []
-        accounts = []
-        funding = {}
-        for m in range(args.members):
-            base = servers[m % len(servers)].base  # members sign up and fund through every instance
-            email = f"crash-{m}-{uuid.uuid4().hex[:8]}@reliability.bankkit.dev"
-            member = Member(email, harness.signup(base, email, last=f"Crash{m}")["access_token"])
-            for _ in range(args.accounts_per_member):
-                account = harness.open_funded_account(base, member.token, DEPOSIT)
-                member.accounts.append(account["id"])
-                accounts.append(account["id"])
-                funding[account["id"]] = DEPOSIT
-            members.append(member)
-        log(f"   {len(accounts)} accounts funded with {DEPOSIT} cents each")
+        members, accounts, funding = fund_members(args, servers)
 
         run = Run(servers, members, accounts, args)
         threads = [threading.Thread(target=run.worker, args=(i,), daemon=True) for i in range(args.threads)]
         for thread in threads:
             thread.start()
-
-        kills = []
-        for k in range(args.kills):
-            style = ["random", "loaded", "recovery"][k % 3]
-            # One instance, or every fourth kill all of them (with one instance: always it, and no draw from rng).
-            if len(servers) == 1:
-                targets = [0]
-            elif k % 4 == 3:
-                targets = list(range(len(servers)))
-            else:
-                targets = [rng.randrange(len(servers))]
-            if style == "random":
-                time.sleep(rng.uniform(0.5, args.max_gap))
-            elif style == "loaded":  # many transfers in flight: group commits are cut
-                time.sleep(rng.uniform(0.5, args.max_gap / 2))
-                deadline = time.time() + 5
-                wanted = args.threads * 0.75 * len(targets) / len(servers)
-                while sum(run.inflight_by[t] for t in targets) < wanted and time.time() < deadline:
-                    time.sleep(0.002)
-            else:  # right after a restart, while the retries of the last crash pour in
-                time.sleep(rng.uniform(0.05, 0.4))
-            with run.ops_lock:
-                count = len(run.ops)
-            inflight = sum(run.inflight_by[t] for t in targets)
-            for t in targets:
-                servers[t].kill()
-            kills.append((style, inflight, tuple(targets)))
-            if multi:
-                which = "all instances" if len(targets) == len(servers) else servers[targets[0]].name
-                log(f"   kill {k + 1}/{args.kills} ({style}, {which}): {inflight} requests in flight there, {count} transfers requested so far")
-            else:
-                log(f"   kill {k + 1}/{args.kills} ({style}): {inflight} requests in flight, {count} transfers requested so far")
-            time.sleep(rng.uniform(0.0, 0.8))
-            t0 = time.time()
-            for t in targets:
-                servers[t].start()
-            log(f"   restarted in {time.time() - t0:.2f} s")
+        kills = kill_and_restart(args, rng, run, servers)
         time.sleep(rng.uniform(1.0, 2.0))
         run.stop.set()
         for thread in threads:
@@ -327,55 +395,9 @@ def main():
         if any(t.is_alive() for t in threads):
             failures.append("workers did not finish (requests never got a definite answer)")
 
-        ops = run.ops
-        acked = [op for op in ops if op.acked_id]
-        retried = [op for op in ops if op.transport_failures]
-        committed_before_crash = [op for op in retried if op.replayed]
-        log(f"== {len(ops)} transfers requested, {len(acked)} acknowledged; {len(retried)} retried after a transport failure "
-            f"({len(committed_before_crash)} had committed before the crash and were replayed, "
-            f"{len(retried) - len(committed_before_crash)} had not and ran on retry)")
-        # Across instances: the retry answered by another instance than the first attempt went to.
-        moved = [op for op in retried if op.answered_by is not None and op.answered_by != op.sent_to[0]]
-        moved_replayed = [op for op in moved if op.replayed]
-        raced = [op for op in ops if op.raced]
-        if multi:
-            log(f"   {len(moved)} retries answered by another instance than their first attempt's, {len(moved_replayed)} of them "
-                f"a replay of a commit made before the crash; {len(raced)} keys raced to two instances at once")
-
         findings = crash_checks.check(run, servers, members, accounts, funding, postgres,
-                                      None if postgres else data / "bank.sqlite", failures)
-        bad_replays, rows, stored, records = findings.bad_replays, findings.rows, findings.stored, findings.records
-        mismatched, report = findings.mismatched, findings.report
-
-        elapsed = time.time() - started
-        loaded = [n for style, n, _ in kills if style == "loaded"]
-        log("")
-        log("| crash safety | |")
-        log("|---|---|")
-        if multi:
-            log(f"| database | PostgreSQL, schema {postgres.schema}, {len(servers)} bank-server instance(s) |")
-        log(f"| kills (SIGKILL) | {len(kills)} ({Counter(s for s, _, _ in kills)['loaded']} with ≥ {min(loaded) if loaded else 0} requests in flight, "
-            f"{Counter(s for s, _, _ in kills)['recovery']} during recovery) |")
-        if multi:
-            every = sum(1 for _, _, t in kills if len(t) == len(servers))
-            per = Counter(t[0] for _, _, t in kills if len(t) == 1)
-            log(f"| kills by target | all instances at once: {every}; " + ", ".join(f"{s.name}: {per[i]}" for i, s in enumerate(servers)) + " |")
-        log(f"| transfers requested / acknowledged | {len(ops)} / {len(acked)} |")
-        log(f"| retried after a crash | {len(retried)} ({len(committed_before_crash)} replayed a commit made before the crash) |")
-        if multi:
-            log(f"| retries answered by another instance | {len(moved)} ({len(moved_replayed)} replayed a commit made before the crash) |")
-            races_ok = sum(1 for op in raced if op.fresh <= 1 and len(set(op.ids)) == 1 and len(op.ids) == 2)
-            log(f"| keys raced to two instances at once | {len(raced)} ({races_ok} answered 201 by both with one transfer id, "
-                f"{sum(1 for op in raced if op.fresh == 1)} with exactly one fresh answer) |")
-            log("| transfers answered per instance | " + ", ".join(
-                f"{s.name}: {sum(1 for op in acked if op.answered_by == i)}" for i, s in enumerate(servers)) + " |")
-        log(f"| replays at the end with the same id | {len(acked) - len(bad_replays)} / {len(acked)} |")
-        log(f"| transfers in the database | {len(rows)} rows, {len(stored)} distinct |")
-        if records is not None:
-            log(f"| idempotency records (201) | {sum(records.values())} for {len(records)} keys |")
-        log(f"| balances = model, match: true | {len(accounts) - len(mismatched)} / {len(accounts)} |")
-        log(f"| bankctl verify | {report.splitlines()[-1] if report else ''} |")
-        log(f"| elapsed | {elapsed:.0f} s |")
+                                      None if postgres else workdir / "data" / "bank.sqlite", failures)
+        report(run, servers, accounts, kills, findings, postgres, time.time() - started)
         if failures:
             log("\nCRASH SAFETY FAILED:")
             for failure in failures:
