@@ -2,6 +2,7 @@ import BankCore
 import BankRuntime
 import Configuration
 import Hummingbird
+import Ledger
 import Logging
 import ServiceLifecycle
 import Storage
@@ -21,8 +22,12 @@ func buildApplication(bank: Bank, clock: BankClock = .live) throws -> some Appli
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(bank.settings.host, port: bank.settings.port), serverName: nil),
-        // Services stop in reverse order, after the HTTP server: the housekeeper before the database closes.
-        services: [MemoryTrimmer(), DatabaseCloser(database: bank.database), Housekeeper(database: bank.database, clock: clock, logger: logger)],
+        // Services stop in reverse order, after the HTTP server: the periodic tasks before the database closes.
+        services: [
+            MemoryTrimmer(), DatabaseCloser(database: bank.database),
+            PeriodicTask.housekeeper(database: bank.database, clock: clock, logger: logger),
+            PeriodicTask.balanceCheckpointer(ledger: bank.ledger, logger: logger),
+        ],
         logger: logger)
 }
 
@@ -72,28 +77,51 @@ struct DatabaseCloser: Service, CustomStringConvertible {
     }
 }
 
-/// Purges expired rate-limit counters and idempotency records at start and every `interval` until shutdown.
-struct Housekeeper: Service, CustomStringConvertible {
-    let database: BankDatabase
-    let clock: BankClock
-    var interval: Duration = .seconds(3600)
+/// Runs `work` at start and every `interval` until shutdown, handing each run what the previous one returned. A
+/// failed run is logged and the next one starts from the same state: nothing here is needed for correctness.
+struct PeriodicTask<State: Sendable>: Service, CustomStringConvertible {
+    /// ServiceLifecycle logs services by description.
+    let description: String
+    let interval: Duration
     let logger: Logger
-    var description: String { "Housekeeper" }
+    let initial: State
+    let work: @Sendable (State) async throws -> State
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
+            var state = initial
             while true {
                 do {
-                    let purged = try await database.purgeExpired(at: clock.now())
-                    logger.debug("purged", metadata: ["rate_limits": "\(purged.rateLimits)", "idempotency_records": "\(purged.idempotencyRecords)"])
+                    state = try await work(state)
                 } catch is CancellationError {
                     return
                 } catch {
-                    // Nothing depends on a purge: the next one catches up.
-                    logger.warning("housekeeping failed", metadata: ["error": "\(type(of: error))"])
+                    logger.warning("\(description) failed", metadata: ["error": "\(type(of: error))"])
                 }
                 try await Task.sleep(for: interval)
             }
+        }
+    }
+}
+
+extension PeriodicTask where State == Void {
+    /// Purges expired rate-limit counters and idempotency records every hour.
+    static func housekeeper(database: BankDatabase, clock: BankClock, logger: Logger) -> Self {
+        PeriodicTask(description: "Housekeeper", interval: .seconds(3600), logger: logger, initial: ()) {
+            let purged = try await database.purgeExpired(at: clock.now())
+            logger.debug("purged", metadata: ["rate_limits": "\(purged.rateLimits)", "idempotency_records": "\(purged.idempotencyRecords)"])
+        }
+    }
+}
+
+extension PeriodicTask where State == Int64 {
+    /// Keeps balance checkpoints close behind the ledger (see `LedgerService.advanceBalanceCheckpoints`), so that a
+    /// balance report sums a few seconds of postings rather than an account's whole history. The first pass
+    /// checkpoints every account with postings; each later one the accounts posted to since (the state: the last
+    /// posting seen).
+    static func balanceCheckpointer(ledger: LedgerService, logger: Logger) -> Self {
+        PeriodicTask(description: "BalanceCheckpointer", interval: .seconds(2), logger: logger, initial: 0) { position in
+            try await ledger.advanceBalanceCheckpoints(after: position)
         }
     }
 }

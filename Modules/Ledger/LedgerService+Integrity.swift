@@ -12,6 +12,8 @@ public struct LedgerIntegrity: Sendable, Hashable {
     public let mismatchedAccounts: [AccountID]
     /// Member accounts with a negative balance.
     public let negativeAccounts: [AccountID]
+    /// Accounts whose balance checkpoint differs from the sum of the postings it covers.
+    public let mismatchedCheckpoints: [AccountID]
     /// How many accounts were checked.
     public let accountsChecked: Int
 
@@ -19,13 +21,16 @@ public struct LedgerIntegrity: Sendable, Hashable {
     public var postingsBalance: Bool { postingsSum == .zero && unbalancedEntries.isEmpty }
     /// Whether every cached balance equals its computed balance.
     public var accountsMatchEntries: Bool { mismatchedAccounts.isEmpty }
+    /// Whether every balance checkpoint equals the sum of the postings it covers.
+    public var checkpointsMatchEntries: Bool { mismatchedCheckpoints.isEmpty }
     /// Whether every invariant holds.
-    public var isSound: Bool { postingsBalance && accountsMatchEntries && negativeAccounts.isEmpty }
+    public var isSound: Bool { postingsBalance && accountsMatchEntries && negativeAccounts.isEmpty && checkpointsMatchEntries }
 }
 
 extension LedgerService {
     /// Checks every ledger invariant: postings sum to zero (overall and per entry), cached balance =
-    /// computed balance for every account, and no member balance is negative.
+    /// computed balance for every account (each summed in full), no member balance is negative, and every balance
+    /// checkpoint equals the sum of the postings it covers.
     public func verifyIntegrity() async throws -> LedgerIntegrity {
         try await database.read { db in
             let sum = try db.value(Int64.self, "SELECT COALESCE(SUM(amount_cents), 0) FROM postings") ?? 0
@@ -39,10 +44,11 @@ extension LedgerService {
                 WHERE a.balance_cents <> COALESCE(p.total, 0)
                 """)
             let negative = try db.values(AccountID.self, "SELECT id FROM accounts WHERE system_code IS NULL AND balance_cents < 0")
+            let checkpoints = try journal.mismatchedCheckpoints(in: db)
             let count = try db.value(Int.self, "SELECT COUNT(*) FROM accounts") ?? 0
             return LedgerIntegrity(
                 postingsSum: Money(cents: sum), unbalancedEntries: unbalanced, mismatchedAccounts: mismatched,
-                negativeAccounts: negative, accountsChecked: count)
+                negativeAccounts: negative, mismatchedCheckpoints: checkpoints, accountsChecked: count)
         }
     }
 }

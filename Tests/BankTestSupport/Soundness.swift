@@ -12,6 +12,7 @@ public func soundnessProblems(_ ledger: LedgerService, _ database: BankDatabase)
     if !integrity.unbalancedEntries.isEmpty { problems.append("unbalanced journal entries: \(integrity.unbalancedEntries)") }
     if !integrity.mismatchedAccounts.isEmpty { problems.append("cached balance differs from postings: \(integrity.mismatchedAccounts)") }
     if !integrity.negativeAccounts.isEmpty { problems.append("negative member balances: \(integrity.negativeAccounts)") }
+    if !integrity.mismatchedCheckpoints.isEmpty { problems.append("balance checkpoints differ from postings: \(integrity.mismatchedCheckpoints)") }
     let audit = try await database.verifyAuditChain()
     if !audit.valid { problems.append("audit chain broken at entry \(audit.firstBadEntry ?? 0)") }
     return problems

@@ -10,8 +10,8 @@ struct Verify: AsyncParsableCommand {
         abstract: "Check every ledger invariant and the audit chain.",
         discussion: """
             Checks that all postings sum to zero (overall and per journal entry), that every account's cached \
-            balance equals the sum of its postings, that no member balance is negative, and that every audit \
-            row links to its predecessor and hashes to its stored hash. Exits 0 when all hold, 1 otherwise, \
+            balance equals the sum of its postings, that no member balance is negative, that every balance checkpoint \
+            equals the sum of the postings it covers, and that every audit row links to its predecessor and hashes to its stored hash. Exits 0 when all hold, 1 otherwise, \
             naming each account and the first audit entry that fails.
             """)
 
@@ -40,6 +40,8 @@ struct Verify: AsyncParsableCommand {
         }
         line(ledger.negativeAccounts.isEmpty, "member accounts below zero: \(ledger.negativeAccounts.count)")
         for id in ledger.negativeAccounts { print("       account \(id)") }
+        line(ledger.mismatchedCheckpoints.isEmpty, "balance checkpoints that differ from their postings: \(ledger.mismatchedCheckpoints.count)")
+        for id in ledger.mismatchedCheckpoints { print("       account \(id)") }
         print("Audit chain")
         line(audit.valid, audit.valid ? "\(audit.entries) entries, every link and hash verifies" : "broken at entry \(audit.firstBadEntry ?? 0)")
         print(sound ? "Sound." : "NOT SOUND.")

@@ -55,6 +55,7 @@ extension BankStats {
                 ("postings_balance", .bool(integrity.postingsBalance)), ("accounts_match_entries", .bool(integrity.accountsMatchEntries)),
                 ("no_negative_balances", .bool(integrity.negativeAccounts.isEmpty)), ("postings_sum_cents", .integer(integrity.postingsSum.cents)),
                 ("mismatched_accounts", .array(integrity.mismatchedAccounts.map { .string($0.description) })),
+                ("checkpoints_match_entries", .bool(integrity.checkpointsMatchEntries)),
                 ("accounts_checked", .integer(Int64(integrity.accountsChecked))),
             ])),
             ("currency", .string("USD")),

@@ -195,6 +195,35 @@ public struct LedgerModule: BankModule {
                     CREATE INDEX postings_system_legs ON postings(account_id, id, created_at, amount_cents) WHERE transaction_id IS NULL;
                     CREATE INDEX postings_transaction ON postings(transaction_id) WHERE transaction_id IS NOT NULL;
                     """),
+            // A computed balance summed the account's whole history (80 ns a posting). A checkpoint holds the sum of
+            // an account's member legs dated before `dated_before`; as postings are never changed or deleted, it stays
+            // exact until a leg dated earlier is inserted, and the trigger deletes it then. See Journal+Checkpoints.
+            SQLMigration(
+                "ledger.v5.balance-checkpoints",
+                sqlite: """
+                    CREATE TABLE balance_checkpoints (
+                        account_id TEXT PRIMARY KEY NOT NULL REFERENCES accounts(id),
+                        dated_before DATETIME NOT NULL,
+                        cents INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER postings_behind_checkpoint AFTER INSERT ON postings WHEN NEW.transaction_id IS NOT NULL
+                        BEGIN DELETE FROM balance_checkpoints WHERE account_id = NEW.account_id AND dated_before > NEW.created_at; END;
+                    """,
+                postgres: """
+                    CREATE TABLE balance_checkpoints (
+                        account_id TEXT PRIMARY KEY NOT NULL REFERENCES accounts(id),
+                        dated_before TEXT NOT NULL,
+                        cents BIGINT NOT NULL
+                    );
+                    CREATE FUNCTION bankkit_forget_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN
+                            DELETE FROM balance_checkpoints WHERE account_id = NEW.account_id AND dated_before > NEW.created_at;
+                            RETURN NULL;
+                        END
+                        $$;
+                    CREATE TRIGGER postings_behind_checkpoint AFTER INSERT ON postings
+                        FOR EACH ROW WHEN (NEW.transaction_id IS NOT NULL) EXECUTE FUNCTION bankkit_forget_checkpoint();
+                    """),
         ]
     }
 }
