@@ -8,11 +8,17 @@ package import Storage
 ///
 /// Nothing else in the transaction may write the accounts it touches between its first ``post(_:at:)``
 /// and ``finish()``; until then their stored balances are stale.
+///
+/// A leg dated before its account's balance checkpoint (a history import, a request stamped before a checkpoint
+/// pass that committed first) would make the checkpoint wrong: ``finish()`` deletes such checkpoints.
 package struct JournalBatch {
     private struct Balance {
         var amount: Money
         let isMember: Bool
+        /// The `dated_before` of the account's balance checkpoint, if it has one.
+        let checkpoint: String?
         var changed = false
+        var postedBeforeCheckpoint = false
     }
 
     private let journal: Journal
@@ -44,6 +50,7 @@ package struct JournalBatch {
             }
             balance.amount = newBalance
             balance.changed = true
+            if let checkpoint = balance.checkpoint, timestamp < checkpoint { balance.postedBeforeCheckpoint = true }
             balances[leg.accountID] = balance
             var transactionID: TransactionID?
             if let details = leg.entry {
@@ -61,17 +68,20 @@ package struct JournalBatch {
         return transactions
     }
 
-    /// Writes every changed balance back to its account row.
+    /// Writes every changed balance back to its account row, and deletes the checkpoints that legs were posted behind.
     package func finish() throws {
         for (id, balance) in balances where balance.changed {
             try db.execute("UPDATE accounts SET balance_cents = ? WHERE id = ?", [balance.amount, id])
+            if balance.postedBeforeCheckpoint { try journal.forgetCheckpoint(of: id, in: db) }
         }
     }
 
     private mutating func loaded(_ id: AccountID) throws -> Balance {
         if let balance = balances[id] { return balance }
         guard let record = try journal.record(id, in: db) else { throw LedgerError.accountNotFound(id) }
-        let balance = Balance(amount: Money(cents: record.balanceCents), isMember: !record.isSystem)
+        let balance = Balance(
+            amount: Money(cents: record.balanceCents), isMember: !record.isSystem,
+            checkpoint: record.isSystem ? nil : try journal.checkpointDate(of: id, in: db))
         balances[id] = balance
         return balance
     }

@@ -197,7 +197,7 @@ public struct LedgerModule: BankModule {
                     """),
             // A computed balance summed the account's whole history (80 ns a posting). A checkpoint holds the sum of
             // an account's member legs dated before `dated_before`; as postings are never changed or deleted, it stays
-            // exact until a leg dated earlier is inserted, and the trigger deletes it then. See Journal+Checkpoints.
+            // exact until a leg dated earlier is posted, and JournalBatch deletes it then. See Journal+Checkpoints.
             SQLMigration(
                 "ledger.v5.balance-checkpoints",
                 sqlite: """
@@ -206,8 +206,6 @@ public struct LedgerModule: BankModule {
                         dated_before DATETIME NOT NULL,
                         cents INTEGER NOT NULL
                     ) WITHOUT ROWID;
-                    CREATE TRIGGER postings_behind_checkpoint AFTER INSERT ON postings WHEN NEW.transaction_id IS NOT NULL
-                        BEGIN DELETE FROM balance_checkpoints WHERE account_id = NEW.account_id AND dated_before > NEW.created_at; END;
                     """,
                 postgres: """
                     CREATE TABLE balance_checkpoints (
@@ -215,14 +213,6 @@ public struct LedgerModule: BankModule {
                         dated_before TEXT NOT NULL,
                         cents BIGINT NOT NULL
                     );
-                    CREATE FUNCTION bankkit_forget_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN
-                            DELETE FROM balance_checkpoints WHERE account_id = NEW.account_id AND dated_before > NEW.created_at;
-                            RETURN NULL;
-                        END
-                        $$;
-                    CREATE TRIGGER postings_behind_checkpoint AFTER INSERT ON postings
-                        FOR EACH ROW WHEN (NEW.transaction_id IS NOT NULL) EXECUTE FUNCTION bankkit_forget_checkpoint();
                     """),
         ]
     }
