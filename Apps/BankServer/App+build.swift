@@ -120,7 +120,7 @@ extension PeriodicTask where State == Int64 {
     /// checkpoints every account with postings; each later one the accounts posted to since (the state: the last
     /// posting seen).
     static func balanceCheckpointer(ledger: LedgerService, logger: Logger) -> Self {
-        PeriodicTask(description: "BalanceCheckpointer", interval: .seconds(2), logger: logger, initial: 0) { position in
+        PeriodicTask(description: "BalanceCheckpointer", interval: .seconds(5), logger: logger, initial: 0) { position in
             try await ledger.advanceBalanceCheckpoints(after: position)
         }
     }

@@ -11,7 +11,7 @@ import Transfers
 
 /// Micro benchmarks of the hot paths, run by `Benchmarks/micro.sh` (ordo-one/benchmark, release build):
 /// access-token authentication, one durable in-process transfer, and one month's statement and the balance
-/// report of an account with 100,000 postings.
+/// report (with and without a balance checkpoint) of an account with 100,000 postings.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxDuration: .seconds(5), maxIterations: 10_000)
 
@@ -46,6 +46,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         try await StatementFixture.make(postings: 100_000)
+    }
+
+    // The same account once its balance checkpoint is moved past every posting (the server moves checkpoints every few
+    // seconds): the report reads the checkpoint and sums only what was posted since.
+    Benchmark("Balance report of an account with 100,000 postings, checkpointed") { benchmark, fixture in
+        for _ in benchmark.scaledIterations {
+            blackHole(try await fixture.ledger.balance(fixture.account, in: .any))
+        }
+    } setup: {
+        let fixture = try await StatementFixture.make(postings: 100_000)
+        _ = try await fixture.ledger.advanceBalanceCheckpoints(after: 0, lag: 0)
+        return fixture
     }
 }
 
