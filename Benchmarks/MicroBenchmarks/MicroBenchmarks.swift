@@ -54,7 +54,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             blackHole(try await fixture.ledger.balance(fixture.account, in: .any))
         }
-    } setup: {
+    } setup: { () async throws -> StatementFixture in
         let fixture = try await StatementFixture.make(postings: 100_000)
         _ = try await fixture.ledger.advanceBalanceCheckpoints(after: 0, lag: 0)
         return fixture
