@@ -40,12 +40,16 @@ extension Journal {
     }
 
     /// The member accounts with a leg among the postings after `position` (a posting id) and the last posting's id:
-    /// the accounts whose checkpoints may have fallen behind since a pass that saw postings up to `position`.
+    /// the accounts whose checkpoints may have fallen behind since a pass that saw postings up to `position`. From 0,
+    /// every member account (read from the accounts, not from a scan of every posting).
     package func accountsPosted(after position: Int64, in db: any SQLDatabase) throws -> (accounts: [AccountID], last: Int64) {
         guard let last = try db.value(Int64.self, "SELECT MAX(id) FROM postings"), last > position else { return ([], position) }
-        let accounts = try db.values(
-            AccountID.self, "SELECT DISTINCT account_id FROM postings WHERE id > ? AND id <= ? AND transaction_id IS NOT NULL",
-            [position, last])
+        let accounts =
+            position == 0
+            ? try db.values(AccountID.self, "SELECT id FROM accounts WHERE system_code IS NULL")
+            : try db.values(
+                AccountID.self, "SELECT DISTINCT account_id FROM postings WHERE id > ? AND id <= ? AND transaction_id IS NOT NULL",
+                [position, last])
         return (accounts, last)
     }
 

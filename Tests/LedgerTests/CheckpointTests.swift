@@ -77,9 +77,11 @@ import Testing
         #expect(integrity.mismatchedCheckpoints == [account.id] && integrity.accountsMatchEntries && !integrity.isSound)
     }
 
+    /// The first pass (from posting 0) takes every member account, posted to or not; later ones only those posted to.
     @Test func passesInBatchesCheckpointEveryAccountPostedTo() async throws {
         var accounts = [account]
         for _ in 0..<4 { accounts.append(try await bank.openAccount()) }
+        let idle = try await bank.openAccount()
         for (index, account) in accounts.enumerated() { try await bank.deposit(Int64(index + 1) * 100, to: account.id) }
         bank.manualClock.advance(by: 60)
         #expect(try await bank.ledger.advanceBalanceCheckpoints(after: 0, lag: 1, batchSize: 2) == 10)
@@ -87,6 +89,14 @@ import Testing
             #expect(try await checkpoint(account.id)?.cents == Int64(index + 1) * 100)
             #expect(try await bank.ledger.balance(account.id, in: .any).computedBalance == Money(cents: Int64(index + 1) * 100))
         }
+        #expect(try await checkpoint(idle.id)?.cents == 0)
+        try await bank.deposit(7, to: accounts[1].id)
+        bank.manualClock.advance(by: 60)
+        #expect(try await bank.ledger.advanceBalanceCheckpoints(after: 10, lag: 1, batchSize: 2) == 12)
+        let moved = try await bank.count(
+            "SELECT COUNT(*) FROM balance_checkpoints WHERE dated_before = ?", [bank.manualClock.now.addingTimeInterval(-1).databaseText])
+        #expect(moved == 1)
+        #expect(try await checkpoint(accounts[1].id)?.cents == 2_07)
         try await bank.expectSound()
     }
 }
