@@ -23,6 +23,13 @@ import Testing
 
     private func report() async throws -> BalanceReport { try await bank.ledger.balance(account.id, in: .any) }
 
+    /// Deposits $100 at the start, then a minute later moves every checkpoint to a second ago.
+    private func depositAndCheckpoint() async throws {
+        try await bank.deposit(100_00, to: account.id)
+        bank.manualClock.advance(by: 60)
+        _ = try await bank.ledger.advanceBalanceCheckpoints(after: 0, lag: 1)
+    }
+
     @Test func aCheckpointSumsThePostingsBeforeItAndTheReportAddsThoseSince() async throws {
         try await bank.deposit(100_00, to: account.id)
         bank.manualClock.advance(by: 10)
@@ -48,9 +55,7 @@ import Testing
     }
 
     @Test func aLegDatedBeforeTheCheckpointDeletesItAndTheBalanceStaysExact() async throws {
-        try await bank.deposit(100_00, to: account.id)
-        bank.manualClock.advance(by: 60)
-        _ = try await bank.ledger.advanceBalanceCheckpoints(after: 0, lag: 1)
+        try await depositAndCheckpoint()
         #expect(try await checkpoint(account.id)?.cents == 100_00)
         // A request stamped before the checkpoint commits after it (or a history import dates its postings back).
         bank.manualClock.set(TestBank.start.addingTimeInterval(30))
@@ -65,9 +70,7 @@ import Testing
     }
 
     @Test func aCheckpointThatDisagreesWithThePostingsIsReportedByTheIntegrityCheck() async throws {
-        try await bank.deposit(100_00, to: account.id)
-        bank.manualClock.advance(by: 60)
-        _ = try await bank.ledger.advanceBalanceCheckpoints(after: 0, lag: 1)
+        try await depositAndCheckpoint()
         try await bank.database.write { [account] db in
             try db.execute("UPDATE balance_checkpoints SET cents = cents + 1 WHERE account_id = ?", [account.id])
         }
