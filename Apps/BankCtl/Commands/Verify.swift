@@ -10,9 +10,10 @@ struct Verify: AsyncParsableCommand {
         abstract: "Check every ledger invariant and the audit chain.",
         discussion: """
             Checks that all postings sum to zero (overall and per journal entry), that every account's cached \
-            balance equals the sum of its postings, that no member balance is negative, that every balance checkpoint \
-            equals the sum of the postings it covers, and that every audit row links to its predecessor and hashes to its stored hash. Exits 0 when all hold, 1 otherwise, \
-            naming each account and the first audit entry that fails.
+            balance equals the sum of its postings, that no member balance is negative, that every balance \
+            checkpoint equals the sum of the postings it covers, and that every audit row links to its \
+            predecessor and hashes to its stored hash. Exits 0 when all hold, 1 otherwise, naming each account \
+            and the first audit entry that fails.
             """)
 
     @OptionGroup var store: StoreOptions
