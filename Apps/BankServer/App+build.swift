@@ -117,7 +117,7 @@ extension PeriodicTask where State == Void {
 extension PeriodicTask where State == Int64 {
     /// Keeps balance checkpoints close behind the ledger (see `LedgerService.advanceBalanceCheckpoints`), so that a
     /// balance report sums a few seconds of postings rather than an account's whole history. The first pass
-    /// checkpoints every account with postings; each later one the accounts posted to since (the state: the last
+    /// checkpoints every member account; each later one the accounts posted to since (the state: the last
     /// posting seen).
     static func balanceCheckpointer(ledger: LedgerService, logger: Logger) -> Self {
         PeriodicTask(description: "BalanceCheckpointer", interval: .seconds(5), logger: logger, initial: 0) { position in

@@ -97,7 +97,7 @@ public struct LedgerService: Sendable {
 
     /// Moves the balance checkpoints of the accounts with postings after posting `position` to `lag` ago, in write
     /// transactions of up to `batchSize` accounts (each sums only the legs since its checkpoint), and returns the last
-    /// posting seen: pass it to the next call. Start from 0: every account with postings is then checkpointed.
+    /// posting seen: pass it to the next call. Start from 0: every member account is then checkpointed.
     ///
     /// The lag keeps a checkpoint behind requests still being committed: a leg dated before its checkpoint deletes it.
     public func advanceBalanceCheckpoints(after position: Int64, lag: TimeInterval = 1, batchSize: Int = 200) async throws -> Int64 {
