@@ -74,6 +74,44 @@ class Op:
         self.raced = False  # a second copy was sent to another instance at the same moment
         self.race_transport_failures = 0
 
+    def sending(self, instance, first_copy):
+        with self.lock:
+            self.attempts += 1
+            if first_copy:
+                self.sent_to.append(instance)
+
+    def transport_failed(self, first_copy):
+        with self.lock:
+            if first_copy:
+                self.transport_failures += 1
+            else:
+                self.race_transport_failures += 1
+
+    def answered(self, status):
+        with self.lock:
+            self.statuses.append(status)
+
+    def created(self, transfer, replayed, instance, first_copy):
+        """Records a 201 carrying `transfer`; returns the id of an earlier 201 it contradicts, else None."""
+        with self.lock:
+            self.statuses.append(201)
+            self.ids.append(transfer["id"])
+            if not replayed:
+                self.fresh += 1
+            if first_copy:
+                self.replayed = self.replayed or replayed
+                self.answered_by = instance
+            earlier = self.acked_id
+            if earlier is None:
+                self.acked_id = transfer["id"]
+            self.done = True
+            return earlier if earlier not in (None, transfer["id"]) else None
+
+    def describes(self, transfer):
+        """Whether a 201's body is this transfer (accounts and amount)."""
+        return (transfer.get("from_account_id"), transfer.get("to_account_id"), transfer.get("amount_cents")) == (
+            self.from_id, self.to_id, self.amount)
+
 
 class Member:
     def __init__(self, email, token):
@@ -121,44 +159,27 @@ class Run:
             server = self.servers[instance]
             client = clients[instance]
             client.rebase(server.base)
-            with op.lock:
-                op.attempts += 1
-                if first_copy:
-                    op.sent_to.append(instance)
+            op.sending(instance, first_copy)
             sent = instance
             self.add_inflight(sent, 1)
             try:
                 status, headers, body = client.call("POST", "/transfers", op.payload, token=op.member.token, key=op.key)
             except Exception:  # connection refused/reset, EOF mid-response, timeout: no answer, so unknown outcome
-                with op.lock:
-                    if first_copy:
-                        op.transport_failures += 1
-                    else:
-                        op.race_transport_failures += 1
+                op.transport_failed(first_copy)
                 time.sleep(backoff + random.random() * backoff)
                 backoff = min(backoff * 2, 1.0)
                 instance = (instance + 1) % len(self.servers)
                 continue
             finally:
                 self.add_inflight(sent, -1)
-            with op.lock:
-                op.statuses.append(status)
-                if status == 201:
-                    op.ids.append(body["id"])
-                    replayed = headers.get("idempotent-replayed") == "true"
-                    if not replayed:
-                        op.fresh += 1
-                    if first_copy:
-                        op.replayed = op.replayed or replayed
-                        op.answered_by = instance
-                    if op.acked_id is None:
-                        op.acked_id = body["id"]
-                    elif op.acked_id != body["id"]:
-                        self.id_mismatch.append((op.key, op.acked_id, body["id"]))
-                    if (body.get("from_account_id"), body.get("to_account_id"), body.get("amount_cents")) != (op.from_id, op.to_id, op.amount):
-                        self.unexpected.append((op.key, status, body))
-                    op.done = True
-                    return
+            if status == 201:
+                earlier = op.created(body, headers.get("idempotent-replayed") == "true", instance, first_copy)
+                if earlier is not None:
+                    self.id_mismatch.append((op.key, earlier, body["id"]))
+                if not op.describes(body):
+                    self.unexpected.append((op.key, status, body))
+                return
+            op.answered(status)
             if status >= 500:
                 self.server_errors.append((op.key, status, body, server.name))
                 time.sleep(backoff)
@@ -174,8 +195,8 @@ class Run:
             if status == 429:
                 time.sleep(backoff)
                 continue
+            self.unexpected.append((op.key, status, body))
             with op.lock:
-                self.unexpected.append((op.key, status, body))
                 op.done = True
             return
 
